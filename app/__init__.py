@@ -1,0 +1,125 @@
+"""CoopBid application factory."""
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import CONFIGS, Config, ProductionConfig
+
+# A strict policy: no inline script or style anywhere, no framing.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    if config_class is None:
+        config_class = CONFIGS[os.environ.get("COOPBID_ENV", "development")]
+    if config_class is ProductionConfig:
+        ProductionConfig.check()
+
+    app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
+    app.config.from_object(config_class)
+    os.makedirs(os.path.join(app.root_path, "..", "instance"), exist_ok=True)
+
+    trusted_proxies = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    if trusted_proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted_proxies, x_proto=trusted_proxies,
+                                x_host=trusted_proxies)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+
+    from app.core.errors_views import register_error_handlers
+    from app.core.templating import register_template_helpers
+
+    register_error_handlers(app)
+    register_template_helpers(app)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app.core.db import render_item
+    from app.extensions import bootstrap, csrf, db, limiter, login_manager, migrate, talisman
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"),
+                     render_as_batch=True, compare_type=True, render_item=render_item)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    csrf.init_app(app)
+    limiter.init_app(app)
+    bootstrap.init_app(app)
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        strict_transport_security=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        frame_options="DENY",
+        referrer_policy="strict-origin-when-cross-origin",
+        permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
+    )
+
+    @app.after_request
+    def _extra_headers(response: Any) -> Any:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if response.mimetype == "text/html":
+            # Pages can show private data; keep them out of shared caches.
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    from app.accounts.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        ident, _, token = user_id.partition(":")
+        if not ident.isdigit() or not token:
+            return None
+        user = db.session.get(User, int(ident))
+        if user is None or not user.active or not user.session_token_matches(token):
+            return None
+        return user
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.accounts import bp as accounts_bp
+    from app.audit import bp as audit_bp
+    from app.core.views import bp as core_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(audit_bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from app.audit.cli import audit_cli
+    from app.demo.cli import demo_cli
+    from app.jobs.cli import scheduler_cli
+    from app.notifications.cli import outbox_cli
+
+    for group in (audit_cli, demo_cli, scheduler_cli, outbox_cli):
+        app.cli.add_command(group)
+
+    # Models must be imported for Alembic to see every table.
+    from app import models  # noqa: F401

@@ -1,0 +1,1 @@
+"""Shared building blocks: database base, clock, roles, permissions, signals."""

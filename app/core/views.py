@@ -1,0 +1,43 @@
+from flask import Blueprint, jsonify, render_template
+from flask_login import current_user, login_required
+from sqlalchemy import func, select, text
+
+from app.accounts.models import Invitation
+from app.audit.models import AuditEvent
+from app.core import clock
+from app.extensions import db
+
+bp = Blueprint("core", __name__)
+
+
+@bp.route("/")
+def index():
+    return render_template("core/index.html")
+
+
+@bp.route("/dashboard")
+@login_required
+def dashboard():
+    org = current_user.organization
+    pending_invitations = 0
+    if org.can_manage(current_user):
+        pending_invitations = db.session.scalar(
+            select(func.count()).select_from(Invitation).where(
+                Invitation.organization_id == org.id,
+                Invitation.accepted_at.is_(None),
+                Invitation.revoked_at.is_(None),
+                Invitation.expires_at > clock.now(),
+            )
+        )
+    recent = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.actor_id == current_user.id)
+        .order_by(AuditEvent.seq.desc()).limit(8)
+    ).all()
+    return render_template("core/dashboard.html", org=org, recent=recent,
+                           pending_invitations=pending_invitations)
+
+
+@bp.route("/healthz")
+def healthz():
+    db.session.execute(text("SELECT 1"))
+    return jsonify(status="ok", time=clock.now().isoformat())

@@ -1,0 +1,1 @@
+"""Demo data for evaluation and development (`flask demo seed`)."""

@@ -1,0 +1,46 @@
+"""The job table and the code that runs one job; used by the scheduler and by `tick`."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from flask import current_app
+
+from app.core import clock
+from app.extensions import db
+from app.jobs.models import JobRun
+from app.notifications.services import deliver_outbox
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    run: Callable[[], dict[str, Any]]
+    interval_setting: str  # config key holding the interval in seconds
+
+
+JOBS: list[Job] = [
+    Job("deliver_outbox", deliver_outbox, "SCHEDULER_OUTBOX_SECONDS"),
+]
+
+
+def run_job(job: Job) -> JobRun:
+    """Run one job in its own transaction boundary and record how it went."""
+    started = clock.now()
+    try:
+        result = job.run() or {}
+        db.session.commit()
+        ok = True
+    except Exception as exc:  # noqa: BLE001 - a failed run is recorded, the scheduler goes on
+        db.session.rollback()
+        current_app.logger.exception("job %s failed", job.name)
+        result, ok = {"error": f"{type(exc).__name__}: {exc}"[:500]}, False
+    run = JobRun(name=job.name, started_at=started, finished_at=clock.now(), ok=ok, result=result)
+    db.session.add(run)
+    db.session.commit()
+    return run
+
+
+def tick() -> list[JobRun]:
+    """Run every job once (tests, cron, `flask scheduler tick`)."""
+    return [run_job(job) for job in JOBS]

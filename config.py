@@ -1,0 +1,114 @@
+"""Configuration classes. `DATABASE_URL` selects the database; everything secret comes from
+the environment in production."""
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _database_url(default_file: str) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        # Heroku-style URLs name the old driver; we ship psycopg 3.
+        if url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url[len("postgres://"):]
+        elif url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        return url
+    return f"sqlite:///{INSTANCE_DIR / default_file}"
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = _database_url("coopbid.db")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Sessions and cookies
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 14
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 8
+    FORCE_HTTPS = False
+
+    WTF_CSRF_TIME_LIMIT = 60 * 60 * 8
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+
+    # Passwords (argon2id). Production uses the library's RFC 9106 low-memory profile.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 64 * 1024
+    ARGON2_PARALLELISM = 4
+    PASSWORD_MIN_LENGTH = 10
+
+    # Login protection: per-address rate limit plus per-account lockout.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    LOGIN_LOCKOUT_THRESHOLD = 5
+    LOGIN_LOCKOUT_MINUTES = 15
+
+    RESET_TOKEN_HOURS = 1
+    INVITATION_DAYS = 7
+
+    # E-mail: every message goes through the outbox; this picks the sender that drains it.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")  # smtp | console
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "CoopBid <no-reply@coopbid.local>")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "true").lower() == "true"
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "false").lower() == "true"
+    MAIL_TIMEOUT = 20
+    MAIL_MAX_ATTEMPTS = 5
+    # Absolute links in e-mails (password reset, invitations).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+
+    SCHEDULER_OUTBOX_SECONDS = 30
+    SCHEDULER_DUE_WORK_SECONDS = 60
+
+    BOOTSTRAP_SERVE_LOCAL = True
+    BOOTSTRAP_BOOTSWATCH_THEME = None
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False  # the debugger is not something a shared demo should expose
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SQLALCHEMY_DATABASE_URI = _database_url("coopbid-test.db")
+    MAIL_BACKEND = "memory"
+    # Cheap hashing keeps the suite fast; the algorithm stays argon2id.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 8 * 1024
+    ARGON2_PARALLELISM = 1
+    RATELIMIT_STORAGE_URI = "memory://"
+    PUBLIC_BASE_URL = "http://localhost"
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    FORCE_HTTPS = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def check(cls) -> None:
+        if cls.SECRET_KEY == Config.SECRET_KEY or not os.environ.get("SECRET_KEY"):
+            raise RuntimeError("Set SECRET_KEY in the environment for production.")
+        if not os.environ.get("DATABASE_URL"):
+            raise RuntimeError("Set DATABASE_URL in the environment for production.")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestConfig,
+    "production": ProductionConfig,
+}

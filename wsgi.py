@@ -1,0 +1,4 @@
+"""WSGI entry point: `gunicorn wsgi:app`. Never starts the scheduler (run `flask scheduler run`)."""
+from app import create_app
+
+app = create_app()
