@@ -1,0 +1,34 @@
+# CoopBid: `make run` sets everything up and serves the demo; `make test` runs the tests.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app wsgi
+STAMP  := $(VENV)/.installed
+
+.PHONY: run setup test serve scheduler clean
+
+run: setup
+	@echo "CoopBid on http://127.0.0.1:5000 (Ctrl+C stops it; the scheduler runs alongside)."
+	$(FLASK) scheduler run & trap 'kill $$! 2>/dev/null' EXIT INT TERM; $(FLASK) run --host 127.0.0.1 --port 5000
+
+setup: $(STAMP)
+	$(FLASK) db upgrade
+	$(FLASK) demo seed
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+serve: setup
+	$(BIN)/gunicorn --workers 3 --bind 127.0.0.1:8000 wsgi:app
+
+scheduler: $(STAMP)
+	$(FLASK) scheduler run
+
+clean:
+	rm -rf $(VENV) instance/*.db
