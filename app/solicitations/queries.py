@@ -1,0 +1,48 @@
+"""Read-side queries for solicitation lists (public and staff)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
+
+from app.accounts.models import Organization
+from app.core import clock
+from app.solicitations.models import Solicitation, SolicitationStatus, solicitation_categories
+
+
+@dataclass(frozen=True)
+class OpenFilters:
+    q: str = ""
+    category_id: int | None = None
+    agency_id: int | None = None
+    state: str = ""
+    closing_within_days: int | None = None
+
+
+def open_solicitations(filters: OpenFilters) -> Select:
+    """Published solicitations still accepting bids (computed from due_at), soonest closing first."""
+    now = clock.now()
+    query = (select(Solicitation).join(Organization, Solicitation.agency_id == Organization.id)
+             .where(Solicitation.status == SolicitationStatus.PUBLISHED, Solicitation.due_at > now))
+    for word in filters.q.split()[:8]:
+        pattern = f"%{escape_like(word)}%"
+        query = query.where(or_(Solicitation.title.ilike(pattern, escape="\\"),
+                                Solicitation.summary.ilike(pattern, escape="\\"),
+                                Solicitation.number.ilike(pattern, escape="\\")))
+    if filters.category_id:
+        query = query.where(Solicitation.id.in_(
+            select(solicitation_categories.c.solicitation_id)
+            .where(solicitation_categories.c.category_id == filters.category_id)))
+    if filters.agency_id:
+        query = query.where(Solicitation.agency_id == filters.agency_id)
+    if filters.state:
+        query = query.where(Organization.state == filters.state)
+    if filters.closing_within_days:
+        query = query.where(Solicitation.due_at <= now + timedelta(days=filters.closing_within_days))
+    return query.options(selectinload(Solicitation.categories)).order_by(Solicitation.due_at, Solicitation.id)
+
+
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
