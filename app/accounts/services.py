@@ -352,7 +352,8 @@ def set_roles(actor: User, user: User, roles: list[Role]) -> None:
     after = sorted(r.value for r in set(roles))
     if before == after:
         return
-    if org.admin_role.value in before and org.admin_role.value not in after and _admin_count(org) <= 1:
+    if (user.active and org.admin_role.value in before and org.admin_role.value not in after
+            and _admin_count(org) <= 1):
         raise DomainError("An organisation must keep at least one administrator.", field="roles")
     user.role_rows = [UserRole(role=Role(r)) for r in after]
     record("user.roles_changed", actor=actor, obj=user, organization_id=org.id,
