@@ -49,14 +49,14 @@ class LoginForm(FlaskForm):
 
 
 class VendorFields:
-    """Fields a vendor organisation is described by (registration and settings)."""
+    """Fields a vendor organization is described by (registration and settings)."""
 
     legal_name = StringField("Legal business name",
                              validators=[DataRequired(message="Enter the legal business name."),
                                          Length(max=200)],
                              render_kw={"autocomplete": "organization"})
     tax_id = StringField("Federal tax ID (EIN)", validators=[InputRequired(message="Enter the EIN."), validate_ein],
-                         description="Nine digits, like 12-3456789. Shown only to your organisation.")
+                         description="Nine digits, like 12-3456789. Shown only to your organization.")
     address_line1 = StringField("Street address", validators=[DataRequired(message="Enter the street address."),
                                                               Length(max=200)],
                                 render_kw={"autocomplete": "address-line1"})

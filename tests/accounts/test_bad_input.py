@@ -235,7 +235,7 @@ def test_change_password(client, login_as, user_row, current, new, confirm, erro
     assert user_row(user.id).password_hash == before
 
 
-# ----------------------------------------------------------------------------- organisations
+# ----------------------------------------------------------------------------- organizations
 AGENCY_VALID = {"name": "Fairfax County", "agency_type": "county", "state": "VA",
                 "timezone": "America/New_York", "short_code": "FFX", "enrollment": "", "population": "1150000"}
 
@@ -272,7 +272,7 @@ def test_agency_settings_short_code_taken(app, client, make_org, make_user):
     login(client, make_user(Role.AGENCY_ADMIN, org_id=org_id))
     response = client.submit("/accounts/organization", AGENCY_VALID)
     p = assert_rerendered_invalid(response, typed={k: AGENCY_VALID[k] for k in AGENCY_TEXT})
-    assert_field_error(p, "short_code", "Another organisation already uses this value.")
+    assert_field_error(p, "short_code", "Another organization already uses this value.")
     with app.app_context():
         assert db.session.get(Organization, org_id).name == "Original Agency"
 
@@ -309,7 +309,7 @@ def test_vendor_settings_tax_id_taken(app, client, make_org, make_user):
     login(client, make_user(Role.VENDOR_ADMIN, org_id=org_id))
     response = client.submit("/accounts/organization", VENDOR_VALID)
     p = assert_rerendered_invalid(response, typed={k: VENDOR_VALID[k] for k in VENDOR_TEXT})
-    assert_field_error(p, "tax_id", "Another organisation already uses this value.")
+    assert_field_error(p, "tax_id", "Another organization already uses this value.")
     with app.app_context():
         assert db.session.get(Organization, org_id).tax_id == "55-5555555"
 

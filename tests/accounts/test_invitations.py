@@ -1,4 +1,4 @@
-"""Inviting colleagues into an organisation and accepting the invitation."""
+"""Inviting colleagues into an organization and accepting the invitation."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -179,7 +179,7 @@ def test_an_address_with_an_account_cannot_be_invited(app, client, login_as, mak
     assert mail() == []
 
 
-def test_an_admin_cannot_revoke_another_organisations_invitation(app, client, new_client, make_user, mail):
+def test_an_admin_cannot_revoke_another_organizations_invitation(app, client, new_client, make_user, mail):
     owner = make_user(Role.AGENCY_ADMIN)
     owner_client = new_client()
     login(owner_client, owner)

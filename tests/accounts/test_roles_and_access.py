@@ -20,7 +20,7 @@ ROLE_SETS = [(r,) for r in ALL_ROLES] + [()]
 
 @pytest.mark.parametrize("roles", ROLE_SETS, ids=_id)
 @pytest.mark.parametrize("url", ["/accounts/team", "/accounts/organization"])
-def test_team_and_organization_pages_are_for_organisation_admins(client, login_as, roles, url):
+def test_team_and_organization_pages_are_for_organization_admins(client, login_as, roles, url):
     login_as(*roles)
     expected = 200 if set(roles) & ORG_ADMINS else 403
     assert client.get(url).status_code == expected
@@ -43,7 +43,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, url):
     assert location_path(response) == "/accounts/login"
 
 
-def test_platform_admin_can_open_any_organisation(client, login_as, make_org):
+def test_platform_admin_can_open_any_organization(client, login_as, make_org):
     login_as(Role.ADMIN)
     vendor = make_org(OrganizationKind.VENDOR, name="Widget Works")
     response = client.get(f"/accounts/admin/organizations/{vendor}")
@@ -62,7 +62,7 @@ def two_agencies(make_org, make_user):
     return admin, colleague, stranger
 
 
-def test_an_admin_cannot_touch_members_of_another_organisation(client, two_agencies, user_row, audit):
+def test_an_admin_cannot_touch_members_of_another_organization(client, two_agencies, user_row, audit):
     admin, _, stranger = two_agencies
     login(client, admin)
     before = user_row(stranger.id)
@@ -129,7 +129,7 @@ def test_the_last_agency_admin_role_cannot_be_removed(client, make_user, user_ro
     response = client.submit(f"/accounts/members/{admin.id}/roles", {"roles": ["procurement_officer"]})
 
     assert response.status_code == 200
-    assert_choices_error(response, "roles", "An organisation must keep at least one administrator.")
+    assert_choices_error(response, "roles", "An organization must keep at least one administrator.")
     assert user_row(admin.id).roles == {"agency_admin"}
     assert audit("user.roles_changed") == []
 
@@ -193,7 +193,7 @@ def test_admins_cannot_deactivate_themselves(client, make_user, user_row):
     assert user_row(admin.id).active is True
 
 
-def test_platform_admin_manages_members_of_any_organisation(client, login_as, make_user, user_row, audit):
+def test_platform_admin_manages_members_of_any_organization(client, login_as, make_user, user_row, audit):
     platform_admin = login_as(Role.ADMIN)
     member = make_user(Role.VENDOR_USER)
     response = client.submit(f"/accounts/members/{member.id}/roles", {"roles": ["vendor_admin"]})

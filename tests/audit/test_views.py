@@ -21,7 +21,7 @@ def test_platform_admin_sees_every_event(client, login_as, make_org, make_events
     assert "Verify the hash chain" in body
 
 
-def test_agency_admin_sees_only_own_organisation(client, login_as, make_org, make_events):
+def test_agency_admin_sees_only_own_organization(client, login_as, make_org, make_events):
     other_org = make_org()
     make_events(2, action="test.other_org", organization_id=other_org)
     make_events(1, action="test.no_org")
@@ -35,12 +35,12 @@ def test_agency_admin_sees_only_own_organisation(client, login_as, make_org, mak
     assert "test.other_org" not in body
     assert "test.no_org" not in body
     assert "Verify the hash chain" not in body  # verification is for platform admins
-    # Filtering cannot reach another organisation's events either.
+    # Filtering cannot reach another organization's events either.
     filtered = client.get("/audit/", query_string={"action": "test.other"}).get_data(as_text=True)
     assert "test.other_org" not in filtered
 
 
-def test_vendor_admin_sees_only_own_organisation(client, login_as, make_org, make_events):
+def test_vendor_admin_sees_only_own_organization(client, login_as, make_org, make_events):
     from app.core.roles import OrganizationKind
 
     other_vendor = make_org(OrganizationKind.VENDOR)

@@ -366,7 +366,7 @@ def test_audit_filter_value_is_escaped(client, login_as):
     assert _inline_code(body) == []
 
 
-def test_organisation_name_is_escaped(app, client, make_org, login_as):
+def test_organization_name_is_escaped(app, client, make_org, login_as):
     org_id = make_org(OrganizationKind.VENDOR, name="<b>Acme</b> & Sons")
     login_as(Role.VENDOR_USER, org_id=org_id)
     body = client.get("/dashboard").get_data(as_text=True)

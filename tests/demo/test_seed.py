@@ -74,7 +74,7 @@ def test_seed_has_a_user_for_every_role(app, seeded):
         for user in db.session.scalars(select(User)):
             assert user.active
             assert user.roles, user.email
-            # Roles fit the kind of organisation the user belongs to.
+            # Roles fit the kind of organization the user belongs to.
             assert user.roles <= set(user.organization.allowed_roles), user.email
 
 
