@@ -111,7 +111,7 @@ class UserInfo:
 
 @pytest.fixture
 def make_org(app):
-    """Create an organisation; returns its id."""
+    """Create an organization; returns its id."""
 
     def make(kind: OrganizationKind = OrganizationKind.AGENCY, **fields) -> int:
         from app.accounts.models import AgencyType, Organization
@@ -134,7 +134,7 @@ def make_org(app):
 
 @pytest.fixture
 def make_user(app, make_org):
-    """Create a user holding `roles` (in a new organisation of the fitting kind unless given)."""
+    """Create a user holding `roles` (in a new organization of the fitting kind unless given)."""
 
     def make(*roles: Role, org_id: int | None = None, email: str | None = None,
              password: str = PASSWORD, name: str = "Test User", active: bool = True) -> UserInfo:

@@ -1,4 +1,4 @@
-"""Organisation administration: members, roles, invitations, settings; platform onboarding."""
+"""Organization administration: members, roles, invitations, settings; platform onboarding."""
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -141,7 +141,7 @@ def _edit_organization(org: Organization):
             show_domain_error(form, exc)
         else:
             db.session.commit()
-            flash("Organisation details saved.", "success")
+            flash("Organization details saved.", "success")
             return redirect(url_for("accounts.organization_settings")
                             if org.id == current_user.organization_id
                             else url_for("accounts.organization_detail", org_id=org.id))

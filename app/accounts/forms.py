@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import (
+    DataRequired,
     EqualTo,
     InputRequired,
     Length,
@@ -23,8 +24,10 @@ from app.core.forms import (
 )
 
 
+# Free-text fields that must say something use DataRequired, which (unlike InputRequired) also
+# refuses an answer of only spaces; the services strip what they save.
 def _name_field(label: str = "Full name") -> StringField:
-    return StringField(label, validators=[InputRequired(message="Enter a name."), Length(max=120)],
+    return StringField(label, validators=[DataRequired(message="Enter a name."), Length(max=120)],
                        render_kw={"autocomplete": "name"})
 
 
@@ -46,20 +49,20 @@ class LoginForm(FlaskForm):
 
 
 class VendorFields:
-    """Fields a vendor organisation is described by (registration and settings)."""
+    """Fields a vendor organization is described by (registration and settings)."""
 
     legal_name = StringField("Legal business name",
-                             validators=[InputRequired(message="Enter the legal business name."),
+                             validators=[DataRequired(message="Enter the legal business name."),
                                          Length(max=200)],
                              render_kw={"autocomplete": "organization"})
     tax_id = StringField("Federal tax ID (EIN)", validators=[InputRequired(message="Enter the EIN."), validate_ein],
-                         description="Nine digits, like 12-3456789. Shown only to your organisation.")
-    address_line1 = StringField("Street address", validators=[InputRequired(message="Enter the street address."),
+                         description="Nine digits, like 12-3456789. Shown only to your organization.")
+    address_line1 = StringField("Street address", validators=[DataRequired(message="Enter the street address."),
                                                               Length(max=200)],
                                 render_kw={"autocomplete": "address-line1"})
     address_line2 = StringField("Address line 2 (optional)", validators=[Optional(), Length(max=200)],
                                 render_kw={"autocomplete": "address-line2"})
-    city = StringField("City", validators=[InputRequired(message="Enter the city."), Length(max=100)],
+    city = StringField("City", validators=[DataRequired(message="Enter the city."), Length(max=100)],
                        render_kw={"autocomplete": "address-level2"})
     state = state_field()
     postal_code = StringField("ZIP code", validators=[InputRequired(message="Enter the ZIP code."), validate_zip],
@@ -83,7 +86,7 @@ class VendorSettingsForm(VendorFields, FlaskForm):
 
 
 class AgencyFields:
-    name = StringField("Agency name", validators=[InputRequired(message="Enter the agency name."),
+    name = StringField("Agency name", validators=[DataRequired(message="Enter the agency name."),
                                                   Length(max=200)])
     agency_type = SelectField("Type of agency",
                               choices=[(t.value, t.label) for t in AgencyType],

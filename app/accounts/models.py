@@ -1,4 +1,4 @@
-"""Organisations (agencies, vendors, the platform operator), users and their roles, and the
+"""Organizations (agencies, vendors, the platform operator), users and their roles, and the
 single-use tokens behind invitations and password resets."""
 from __future__ import annotations
 
@@ -103,7 +103,7 @@ class Organization(TimestampMixin, db.Model):
         return [label for on, label in flags if on]
 
     def can_manage(self, user: User) -> bool:
-        """Edit the organisation's profile and its members."""
+        """Edit the organization's profile and its members."""
         if not user.is_authenticated:
             return False
         if user.has_role(Role.ADMIN):
@@ -111,7 +111,7 @@ class Organization(TimestampMixin, db.Model):
         return user.organization_id == self.id and user.has_role(self.admin_role)
 
     def can_view_private(self, user: User) -> bool:
-        """Tax id and member list: the organisation's own people and platform admins."""
+        """Tax id and member list: the organization's own people and platform admins."""
         if not user.is_authenticated:
             return False
         return user.organization_id == self.id or user.has_role(Role.ADMIN)

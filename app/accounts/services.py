@@ -46,7 +46,7 @@ def find_user_by_email(email: str) -> User | None:
 def _new_user(org: Organization, email: str, name: str, password: str, roles: list[Role]) -> User:
     invalid = set(roles) - set(org.allowed_roles)
     if invalid:
-        raise DomainError(f"{', '.join(sorted(invalid))} cannot be held in a {org.kind} organisation")
+        raise DomainError(f"{', '.join(sorted(invalid))} cannot be held in a {org.kind} organization")
     if find_user_by_email(email):
         raise DomainError("An account with this e-mail address already exists.", field="email")
     user = User(
@@ -89,7 +89,7 @@ def register_vendor(
     admin_email: str,
     password: str,
 ) -> User:
-    """Create the vendor organisation and its first administrator."""
+    """Create the vendor organization and its first administrator."""
     if db.session.scalar(select(Organization.id).where(Organization.tax_id == tax_id)):
         raise DomainError(
             "A vendor with this tax ID is already registered. Ask its administrator to invite you.",
@@ -266,12 +266,12 @@ def update_profile(user: User, *, name: str, title: str | None) -> None:
 # ----------------------------------------------------------------------------- invitations
 def invite_member(actor: User, org: Organization, email: str, roles: list[Role]) -> Invitation:
     if not org.can_manage(actor):
-        raise NotPermitted("You cannot invite members to this organisation.")
+        raise NotPermitted("You cannot invite members to this organization.")
     if not roles:
         raise DomainError("Choose at least one role.", field="roles")
     invalid = set(roles) - set(org.allowed_roles)
     if invalid:
-        raise DomainError("Those roles do not fit this organisation.", field="roles")
+        raise DomainError("Those roles do not fit this organization.", field="roles")
     email = normalize_email(email)
     if find_user_by_email(email):
         raise DomainError("This address already has a CoopBid account.", field="email")
@@ -321,7 +321,7 @@ def accept_invitation(raw: str, *, name: str, password: str) -> User:
 
 def revoke_invitation(actor: User, invitation: Invitation) -> None:
     if not invitation.organization.can_manage(actor):
-        raise NotPermitted("You cannot manage this organisation's invitations.")
+        raise NotPermitted("You cannot manage this organization's invitations.")
     if invitation.accepted_at is not None:
         raise DomainError("This invitation was already accepted.")
     invitation.revoked_at = clock.now()
@@ -342,18 +342,19 @@ def _admin_count(org: Organization) -> int:
 def set_roles(actor: User, user: User, roles: list[Role]) -> None:
     org = user.organization
     if not org.can_manage(actor):
-        raise NotPermitted("You cannot change roles in this organisation.")
+        raise NotPermitted("You cannot change roles in this organization.")
     if not roles:
         raise DomainError("A member needs at least one role; deactivate them instead.", field="roles")
     invalid = set(roles) - set(org.allowed_roles)
     if invalid:
-        raise DomainError("Those roles do not fit this organisation.", field="roles")
+        raise DomainError("Those roles do not fit this organization.", field="roles")
     before = sorted(r.value for r in user.roles)
     after = sorted(r.value for r in set(roles))
     if before == after:
         return
-    if org.admin_role.value in before and org.admin_role.value not in after and _admin_count(org) <= 1:
-        raise DomainError("An organisation must keep at least one administrator.", field="roles")
+    if (user.active and org.admin_role.value in before and org.admin_role.value not in after
+            and _admin_count(org) <= 1):
+        raise DomainError("An organization must keep at least one administrator.", field="roles")
     user.role_rows = [UserRole(role=Role(r)) for r in after]
     record("user.roles_changed", actor=actor, obj=user, organization_id=org.id,
            data={"before": before, "after": after})
@@ -363,13 +364,13 @@ def set_roles(actor: User, user: User, roles: list[Role]) -> None:
 def set_active(actor: User, user: User, active: bool) -> None:
     org = user.organization
     if not org.can_manage(actor):
-        raise NotPermitted("You cannot manage this organisation's members.")
+        raise NotPermitted("You cannot manage this organization's members.")
     if user.id == actor.id:
         raise DomainError("You cannot deactivate your own account.")
     if user.active == active:
         return
     if not active and user.has_role(org.admin_role) and _admin_count(org) <= 1:
-        raise DomainError("An organisation must keep at least one administrator.")
+        raise DomainError("An organization must keep at least one administrator.")
     user.active = active
     if not active:
         user.session_token = secrets.token_hex(16)
@@ -379,12 +380,12 @@ def set_active(actor: User, user: User, active: bool) -> None:
 
 def update_organization(actor: User, org: Organization, **fields: object) -> None:
     if not org.can_manage(actor):
-        raise NotPermitted("You cannot edit this organisation.")
+        raise NotPermitted("You cannot edit this organization.")
     for unique in ("tax_id", "short_code"):
         value = fields.get(unique)
         if value and db.session.scalar(select(Organization.id).where(
                 getattr(Organization, unique) == value, Organization.id != org.id)):
-            raise DomainError("Another organisation already uses this value.", field=unique)
+            raise DomainError("Another organization already uses this value.", field=unique)
     changed = {}
     for key, value in fields.items():
         if getattr(org, key) != value:

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, event
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from app.core.db import UTCDateTime
 from app.extensions import db
@@ -64,3 +64,13 @@ class AuditChainHead(db.Model):
 @event.listens_for(AuditEvent, "before_delete")
 def _append_only(mapper, connection, target) -> None:  # noqa: ANN001
     raise RuntimeError("audit events are append-only")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _append_only_bulk(orm_execute_state) -> None:  # noqa: ANN001
+    """ORM bulk UPDATE/DELETE statements (session.execute(update(AuditEvent)), Query.delete())
+    skip the mapper events above; refuse them too."""
+    if (orm_execute_state.is_update or orm_execute_state.is_delete) and any(
+        mapper.class_ is AuditEvent for mapper in orm_execute_state.all_mappers
+    ):
+        raise RuntimeError("audit events are append-only")

@@ -34,7 +34,7 @@ def record(
 ) -> AuditEvent:
     """Append an event to the chain inside the current transaction (the caller commits).
 
-    `obj` is any model with an `id`; its table name becomes the object type. The organisation
+    `obj` is any model with an `id`; its table name becomes the object type. The organization
     defaults to the actor's. `data` must not hold sealed bid content.
     """
     session = db.session

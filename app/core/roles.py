@@ -1,4 +1,4 @@
-"""Organisation kinds and roles, defined once."""
+"""Organization kinds and roles, defined once."""
 from __future__ import annotations
 
 import enum
@@ -36,7 +36,7 @@ ROLE_LABELS = {
     Role.ADMIN: "Platform administrator",
 }
 
-# Which roles a member of each kind of organisation may hold.
+# Which roles a member of each kind of organization may hold.
 ROLES_BY_KIND: dict[OrganizationKind, tuple[Role, ...]] = {
     OrganizationKind.AGENCY: (
         Role.AGENCY_ADMIN,
@@ -49,7 +49,7 @@ ROLES_BY_KIND: dict[OrganizationKind, tuple[Role, ...]] = {
     OrganizationKind.PLATFORM: (Role.ADMIN,),
 }
 
-# The role that administers members of an organisation of each kind.
+# The role that administers members of an organization of each kind.
 ORG_ADMIN_ROLE = {
     OrganizationKind.AGENCY: Role.AGENCY_ADMIN,
     OrganizationKind.VENDOR: Role.VENDOR_ADMIN,

@@ -11,8 +11,11 @@ scheduler_cli = AppGroup("scheduler", help="Scheduled work.")
 @scheduler_cli.command("tick")
 def tick_command() -> None:
     """Run all due work once and exit."""
-    for run in tick():
+    runs = tick()
+    for run in runs:
         click.echo(f"{run.name}: {'ok' if run.ok else 'FAILED'} {run.result}")
+    if not all(run.ok for run in runs):
+        raise SystemExit(1)  # so cron and monitors notice
 
 
 @scheduler_cli.command("run")

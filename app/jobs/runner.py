@@ -29,10 +29,12 @@ JOBS: list[Job] = [
 
 
 def run_job(job: Job) -> JobRun:
-    """Run one job in its own transaction boundary and record how it went."""
+    """Run one job in its own transaction boundary and record how it went. Jobs run inside a
+    request context for PUBLIC_BASE_URL, so e-mails they send can build links with url_for."""
     started = clock.now()
     try:
-        result = job.run() or {}
+        with current_app.test_request_context(base_url=current_app.config["PUBLIC_BASE_URL"]):
+            result = job.run() or {}
         db.session.commit()
         ok = True
     except Exception as exc:  # noqa: BLE001 - a failed run is recorded, the scheduler goes on

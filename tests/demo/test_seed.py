@@ -1,0 +1,160 @@
+"""`flask demo seed`: a Virginia lead agency, agencies in other states, vendors, one user per
+role; idempotent; the printed logins work; the audit chain stays intact."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from app.accounts.models import AgencyType, Organization, User, UserRole
+from app.audit.models import AuditEvent
+from app.audit.services import verify_chain
+from app.core.roles import OrganizationKind, Role
+from app.extensions import db
+from tests.conftest import login
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _seed(runner) -> str:
+    result = runner.invoke(args=["demo", "seed"])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    return result.output
+
+
+def _password(output: str) -> str:
+    match = re.search(r"password:\s*(\S+)", output)
+    assert match, output
+    return match.group(1)
+
+
+def _counts(app) -> dict[str, int]:
+    with app.app_context():
+        return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
+                for model in (Organization, User, UserRole, AuditEvent)}
+
+
+@pytest.fixture
+def seeded(runner) -> str:
+    return _seed(runner)
+
+
+def test_seed_creates_the_lead_agency_and_participants(app, seeded):
+    with app.app_context():
+        agencies = db.session.scalars(
+            select(Organization).where(Organization.kind == OrganizationKind.AGENCY)).all()
+        lead_candidates = [a for a in agencies
+                           if a.state == "VA" and a.agency_type == AgencyType.SCHOOL_DISTRICT]
+        assert len(lead_candidates) == 1
+        lead = lead_candidates[0]
+        # The lead agency is the one whose staff run solicitations.
+        staff_roles = {r for m in lead.members for r in m.roles}
+        assert {Role.AGENCY_ADMIN, Role.PROCUREMENT_OFFICER} <= staff_roles
+        others = [a for a in agencies if a.id != lead.id]
+        other_states = {a.state for a in others} - {"VA"}
+        assert len(other_states) >= 6, other_states
+        assert all(a.agency_type is not None for a in agencies)
+
+        vendors = db.session.scalars(
+            select(Organization).where(Organization.kind == OrganizationKind.VENDOR)).all()
+        assert len(vendors) >= 3
+        assert all(v.tax_id and v.state for v in vendors)
+        assert len({v.tax_id for v in vendors}) == len(vendors)
+
+        platform = db.session.scalars(
+            select(Organization).where(Organization.kind == OrganizationKind.PLATFORM)).all()
+        assert len(platform) == 1
+
+
+def test_seed_has_a_user_for_every_role(app, seeded):
+    with app.app_context():
+        held = set(db.session.scalars(select(UserRole.role)))
+        assert held == set(Role)
+        for user in db.session.scalars(select(User)):
+            assert user.active
+            assert user.roles, user.email
+            # Roles fit the kind of organization the user belongs to.
+            assert user.roles <= set(user.organization.allowed_roles), user.email
+
+
+def test_seed_prints_every_login_and_the_password(app, seeded):
+    with app.app_context():
+        emails = set(db.session.scalars(select(User.email)))
+    assert len(emails) >= len(Role)
+    printed = set(EMAIL.findall(seeded))
+    assert emails <= printed, emails - printed
+    password = _password(seeded)
+    assert len(password) >= app.config["PASSWORD_MIN_LENGTH"]
+
+
+def test_demo_users_sign_in_with_the_printed_password(app, seeded):
+    password = _password(seeded)
+    with app.app_context():
+        users = db.session.scalars(select(User).order_by(User.id)).all()
+        accounts = [(u.email, {r.value for r in u.roles}) for u in users]
+    for email, _roles in accounts:
+        client = app.test_client()
+        response = login(client, email, password)
+        assert response.status_code == 302, (email, response.get_data(as_text=True)[:300])
+        assert response.headers["Location"].endswith("/dashboard")
+        assert client.get("/dashboard").status_code == 200
+    # A wrong password is refused.
+    response = login(app.test_client(), accounts[0][0], password + "x")
+    assert response.status_code == 200
+
+
+def test_seeding_twice_creates_nothing_new(app, runner, seeded):
+    before = _counts(app)
+    with app.app_context():
+        hashes = dict(db.session.execute(select(User.email, User.password_hash)).all())
+    again = _seed(runner)
+    assert _counts(app) == before
+    assert "0 organizations and 0 users created" in again
+    assert _password(again) == _password(seeded)
+    with app.app_context():
+        assert dict(db.session.execute(select(User.email, User.password_hash)).all()) == hashes
+        assert verify_chain().ok
+
+
+def test_first_seed_reports_what_it_created(app, seeded):
+    counts = _counts(app)
+    assert f"{counts['Organization']} organizations and {counts['User']} users created" in seeded
+    assert counts["AuditEvent"] == counts["Organization"] + counts["User"]
+
+
+def test_audit_chain_verifies_after_seeding(app, runner, seeded):
+    with app.app_context():
+        report = verify_chain()
+        assert report.ok, str(report)
+        assert report.events_checked == db.session.scalar(select(func.count()).select_from(AuditEvent))
+        actions = set(db.session.scalars(select(AuditEvent.action)))
+        assert actions == {"demo.organization_created", "demo.user_created"}
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0
+    assert result.output.startswith("OK")
+
+
+def test_seed_fills_in_what_is_missing(app, runner, seeded):
+    """Deleting one demo user and seeding again recreates just that user."""
+    before = _counts(app)
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "buyer@pvs.example"))
+        assert user is not None
+        db.session.delete(user)
+        db.session.commit()
+    again = _seed(runner)
+    assert re.search(r"\b0 organizations and 1 users? created", again), again
+    after = _counts(app)
+    assert after["User"] == before["User"]
+    assert after["AuditEvent"] == before["AuditEvent"] + 1
+    with app.app_context():
+        assert verify_chain().ok
+
+
+def test_seed_after_real_activity_keeps_the_chain(app, runner, client, make_user):
+    user = make_user(Role.BUYER)
+    assert login(client, user).status_code == 302
+    _seed(runner)
+    with app.app_context():
+        assert verify_chain().ok
