@@ -55,10 +55,12 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app.core.db import render_item
+    from app.core.db import enforce_sqlite_foreign_keys, render_item
     from app.extensions import bootstrap, csrf, db, limiter, login_manager, migrate, talisman
 
     db.init_app(app)
+    with app.app_context():
+        enforce_sqlite_foreign_keys(db.engine)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"),
                      render_as_batch=True, compare_type=True, render_item=render_item)
     login_manager.init_app(app)

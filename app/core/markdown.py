@@ -22,8 +22,13 @@ _RAW_HTML = re.compile(r"<\s*/?\s*(script|iframe|object|embed|style|form|input|i
                        r"\bon[a-z]+\s*=|javascript\s*:", re.IGNORECASE)
 
 
-def render_markdown(text: str | None) -> Markup:
-    html = _md.render(text or "")
+def render_markdown(text: str | None, *, heading_offset: int = 2) -> Markup:
+    """Render author Markdown; its headings sit below the page's own (# becomes h3)."""
+    tokens = _md.parse(text or "")
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + heading_offset, 6)}"
+    html = _md.renderer.render(tokens, _md.options, {})
     clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                       url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow")
     return Markup(clean)

@@ -112,7 +112,7 @@ def ask(number: str):
             db.session.commit()
             flash("Question sent. The answer will be published on this page for every vendor.", "success")
             return redirect(url_for("solicitations.detail", number=number, _anchor="questions"))
-    return _render_detail(solicitation, form, 400)  # keeps the typed question, message beside it
+    return _render_detail(solicitation, form)  # keeps the typed question, message beside it
 
 
 @bp.route("/solicitations/<number>/<any(follow, unfollow):action>", methods=["POST"])
@@ -196,4 +196,4 @@ def demand(invitation_id: int):
                 flash("Your quantities are recorded. Thank you.", "success")
                 return redirect(url_for("solicitations.demand", invitation_id=invitation_id))
     return render_template("solicitations/demand.html", invitation=invitation, s=solicitation,
-                           current=current, errors=errors, action_form=ActionForm()), 400 if errors else 200
+                           current=current, errors=errors, action_form=ActionForm())

@@ -127,8 +127,7 @@ def edit(solicitation_id: int):
             db.session.commit()
             flash("Draft saved.", "success")
             return redirect(_staff_page(solicitation))
-    return render_template("solicitations/edit.html", s=solicitation, form=form), \
-        (400 if request.method == "POST" else 200)
+    return render_template("solicitations/edit.html", s=solicitation, form=form)
 
 
 def _draft_values(form: SolicitationForm) -> dict[str, Any]:
@@ -248,7 +247,7 @@ def issue_addendum(solicitation_id: int):
             db.session.commit()
             flash(f"Addendum {addendum.number} issued; followers have been notified.", "success")
             return redirect(_staff_page(solicitation, "addenda"))
-    return _render_manage(solicitation, 400, addendum_form=form)
+    return _render_manage(solicitation, 200, addendum_form=form)
 
 
 @bp.route("/agency/solicitations/<int:solicitation_id>/notices", methods=["POST"])
@@ -267,7 +266,7 @@ def add_notice(solicitation_id: int):
             db.session.commit()
             flash("Notice recorded.", "success")
             return redirect(_staff_page(solicitation, "notices"))
-    return _render_manage(solicitation, 400, notice_form=form)
+    return _render_manage(solicitation, 200, notice_form=form)
 
 
 @bp.route("/agency/solicitations/<int:solicitation_id>/demand", methods=["POST"])
@@ -288,7 +287,7 @@ def invite_demand(solicitation_id: int):
             db.session.commit()
             flash(f"{count} agenc{'y' if count == 1 else 'ies'} asked for their quantities.", "success")
             return redirect(_staff_page(solicitation, "demand"))
-    return _render_manage(solicitation, 400, invite_form=form)
+    return _render_manage(solicitation, 200, invite_form=form)
 
 
 @bp.route("/agency/solicitations/<int:solicitation_id>/documents", methods=["POST"])
