@@ -8,6 +8,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Organization
+from app.extensions import db
 from app.core import clock
 from app.solicitations.models import Solicitation, SolicitationStatus, solicitation_categories
 
@@ -46,3 +47,49 @@ def open_solicitations(filters: OpenFilters) -> Select:
 
 def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@dataclass(frozen=True)
+class DashboardTask:
+    label: str
+    count: int
+    endpoint: str
+    args: dict
+
+
+def dashboard_tasks(user) -> list[DashboardTask]:  # noqa: ANN001
+    """What needs this user's attention, by role: one COUNT query per line shown."""
+    from sqlalchemy import func
+
+    from app.core.roles import Role
+    from app.solicitations.communications import Follow
+    from app.solicitations.models import DemandInvitation
+
+    def count(query) -> int:  # noqa: ANN001
+        return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+    own = select(Solicitation.id).where(Solicitation.agency_id == user.organization_id)
+    tasks: list[DashboardTask] = []
+    if user.has_role(Role.APPROVER):
+        tasks.append(DashboardTask("Solicitations awaiting your approval",
+                                   count(own.where(Solicitation.status == SolicitationStatus.PENDING_APPROVAL,
+                                                   Solicitation.created_by_id != user.id)),
+                                   "solicitations.staff_index", {"status": "pending_approval"}))
+    if user.has_any_role(Role.PROCUREMENT_OFFICER, Role.AGENCY_ADMIN):
+        tasks.append(DashboardTask("Drafts", count(own.where(Solicitation.status == SolicitationStatus.DRAFT)),
+                                   "solicitations.staff_index", {"status": "draft"}))
+        tasks.append(DashboardTask("Open for bids",
+                                   count(own.where(Solicitation.status == SolicitationStatus.PUBLISHED)),
+                                   "solicitations.staff_index", {"status": "published"}))
+    if user.organization.is_agency and user.has_any_role(Role.BUYER, Role.PROCUREMENT_OFFICER, Role.AGENCY_ADMIN):
+        pending = count(select(DemandInvitation.id).where(DemandInvitation.agency_id == user.organization_id,
+                                                          DemandInvitation.responded_at.is_(None)))
+        if pending:
+            tasks.append(DashboardTask("Requests for your quantities (demand aggregation)", pending,
+                                       "solicitations.demand_requests", {}))
+    if user.organization.is_vendor:
+        tasks.append(DashboardTask("Open solicitations you follow", count(
+            select(Solicitation.id).join(Follow, Follow.solicitation_id == Solicitation.id)
+            .where(Follow.user_id == user.id, Solicitation.status == SolicitationStatus.PUBLISHED,
+                   Solicitation.due_at > clock.now())), "solicitations.follows", {}))
+    return tasks
