@@ -45,13 +45,24 @@ def _content_matches(extension: str, data: bytes) -> bool:
     return False
 
 
+def describe_size(size: int) -> str:
+    """Bytes for people: 512 bytes, 64 KB, 20 MB, 20.5 MB."""
+    if size >= 1_048_576:
+        return f"{size / 1_048_576:.1f}".removesuffix(".0") + " MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} bytes"
+
+
 def check_upload(filename: str | None, data: bytes, *, allowed: set[str], max_bytes: int,
                  field: str | None = None) -> CheckedUpload:
     name = (filename or "").strip()
     if not name:
         raise DomainError("Choose a file to upload.", field=field)
-    if "/" in name or "\\" in name or name.startswith(".") or "\x00" in name or len(name) > 200:
+    if "/" in name or "\\" in name or name.startswith(".") or "\x00" in name:
         raise DomainError("The file name must be a plain name without folders (no / or \\).", field=field)
+    if len(name) > 200:
+        raise DomainError("The file name is too long; rename the file to at most 200 characters.", field=field)
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in allowed:
         kinds = ", ".join(sorted(e.upper() for e in allowed))
@@ -59,8 +70,8 @@ def check_upload(filename: str | None, data: bytes, *, allowed: set[str], max_by
     if not data:
         raise DomainError(f"{name} is empty.", field=field)
     if len(data) > max_bytes:
-        raise DomainError(f"{name} is {len(data) / 1_048_576:.1f} MB; the limit is "
-                          f"{max_bytes / 1_048_576:.0f} MB.", field=field)
+        raise DomainError(f"{name} is too large ({describe_size(len(data))}); the limit is "
+                          f"{describe_size(max_bytes)}.", field=field)
     if not _content_matches(extension, data):
         raise DomainError(f"{name} does not contain what a .{extension} file should; it may be "
                           "damaged or renamed.", field=field)

@@ -19,7 +19,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.accounts.models import AgencyType
 from app.core.forms import MultiCheckboxField
@@ -28,12 +28,15 @@ from app.core.markdown import safe_markdown
 from app.solicitations.models import REQUIRED_DOCUMENT_TYPES, NoticeMedium, SolicitationType
 
 BLANK_ROWS = 2
+# The largest numbers the columns hold: Numeric(14, 3) quantities, Numeric(14, 2) amounts.
+MAX_QUANTITY = 99_999_999_999
+MAX_VALUE = 999_999_999_999
 
 
 class NewSolicitationForm(FlaskForm):
     type = SelectField("Type", choices=[(t.value, t.label) for t in SolicitationType],
                        validators=[InputRequired()])
-    title = StringField("Title", validators=[InputRequired(message="Enter a title."), Length(max=200)])
+    title = StringField("Title", validators=[DataRequired(message="Enter a title."), Length(max=200)])
     submit = SubmitField("Create draft")
 
 
@@ -55,7 +58,9 @@ class ItemForm(Form):
     unit = StringField("Unit", validators=[Optional(), Length(max=40)])
     estimated_quantity = DecimalField("Estimated quantity", places=3,
                                       validators=[Optional(), NumberRange(min=Decimal("0.001"),
-                                                  message="The quantity must be more than zero.")])
+                                                  message="The quantity must be more than zero."),
+                                                  NumberRange(max=MAX_QUANTITY,
+                                                  message=f"Enter at most {MAX_QUANTITY:,}.")])
 
 
 class NoticeForm(Form):
@@ -78,7 +83,7 @@ def _require_in_row(row: Form, names: tuple[str, ...], what: str) -> bool:
 
 class SolicitationForm(FlaskForm):
     # Basics
-    title = StringField("Title", validators=[InputRequired(message="Enter a title."), Length(max=200)])
+    title = StringField("Title", validators=[DataRequired(message="Enter a title."), Length(max=200)])
     summary = TextAreaField("Summary", validators=[Optional(), Length(max=2000)],
                             description="One paragraph shown in lists and notices.")
     scope_md = TextAreaField("Scope of work (Markdown)", validators=[Optional(), Length(max=100_000), safe_markdown],
@@ -88,7 +93,8 @@ class SolicitationForm(FlaskForm):
     categories = MultiCheckboxField("Categories", coerce=int,
                                     validators=[InputRequired(message="Choose at least one category.")])
     estimated_value = DecimalField("Estimated value (USD)", places=2,
-                                   validators=[Optional(), NumberRange(min=0, message="The value cannot be negative.")])
+                                   validators=[Optional(), NumberRange(min=0, message="The value cannot be negative."),
+                                               NumberRange(max=MAX_VALUE, message=f"Enter at most {MAX_VALUE:,}.")])
     initial_term_years = IntegerField("Initial term (years)", default=1,
                                       validators=[InputRequired(), NumberRange(min=1, max=10)])
     renewal_options = IntegerField("Renewal options", default=0,
@@ -129,8 +135,10 @@ class SolicitationForm(FlaskForm):
     def __init__(self, *args, timezone_name: str = "America/New_York", **kwargs):
         super().__init__(*args, **kwargs)
         self.tz = ZoneInfo(timezone_name)
-        # Problems with a whole list (criteria, items), shown above that list.
+        # Problems with a whole list (criteria, items), shown above that list, and the controls
+        # they concern (field id -> list name), marked invalid and described by that message.
         self.list_errors: dict[str, list[str]] = {}
+        self.flagged: dict[str, str] = {}
 
     # -- conversions -------------------------------------------------------------------------
     def utc(self, value: datetime | None) -> datetime | None:
@@ -142,6 +150,11 @@ class SolicitationForm(FlaskForm):
 
     def filled(self, rows: FieldList) -> list[Form]:
         return [row.form for row in rows if not _row_is_blank(row.form)]
+
+    def _list_error(self, name: str, message: str, fields: list) -> None:  # noqa: ANN001
+        self.list_errors.setdefault(name, []).append(message)
+        for field in fields:
+            self.flagged[field.id] = name
 
     # -- whole-form rules --------------------------------------------------------------------
     def validate_eligible_states(self, field):  # noqa: ANN001
@@ -163,16 +176,17 @@ class SolicitationForm(FlaskForm):
         if ok:
             total = sum((row.points.data or Decimal(0) for row in criteria), Decimal(0))
             if total != Decimal(100):
-                self.list_errors.setdefault("criteria", []).append(
-                    f"The criteria must total 100 points; they total {total.normalize():f}.")
+                self._list_error("criteria", f"The criteria must total 100 points; they total {total.normalize():f}.",
+                                 [row.points for row in criteria])
                 ok = False
             if sum(1 for row in criteria if row.is_price.data) != 1:
-                self.list_errors.setdefault("criteria", []).append(
-                    "Mark exactly one criterion as the price criterion.")
+                self._list_error("criteria", "Mark exactly one criterion as the price criterion.",
+                                 [row.is_price for row in criteria])
                 ok = False
         items = self.filled(self.items)
         if not items:
-            self.list_errors.setdefault("items", []).append("The price sheet needs at least one item.")
+            self._list_error("items", "The price sheet needs at least one item.",
+                             [self.items[0].form.description] if self.items.entries else [])
             ok = False
         for row in items:
             ok = _require_in_row(row, ("description", "unit", "estimated_quantity"), "item") and ok
@@ -196,20 +210,20 @@ class SolicitationForm(FlaskForm):
 
 
 class QuestionForm(FlaskForm):
-    body = TextAreaField("Your question", validators=[InputRequired(message="Write your question."),
+    body = TextAreaField("Your question", validators=[DataRequired(message="Write your question."),
                                                       Length(max=4000)],
                          description="Answers are published to every vendor without your name.")
     submit = SubmitField("Send question")
 
 
 class AnswerForm(FlaskForm):
-    answer = TextAreaField("Answer", validators=[InputRequired(message="Write the answer."), Length(max=8000)])
+    answer = TextAreaField("Answer", validators=[DataRequired(message="Write the answer."), Length(max=8000)])
     submit = SubmitField("Publish answer")
 
 
 class AddendumForm(FlaskForm):
-    title = StringField("Title", validators=[InputRequired(message="Give the addendum a title."), Length(max=200)])
-    body_md = TextAreaField("Text (Markdown)", validators=[InputRequired(message="Write what changes."),
+    title = StringField("Title", validators=[DataRequired(message="Give the addendum a title."), Length(max=200)])
+    body_md = TextAreaField("Text (Markdown)", validators=[DataRequired(message="Write what changes."),
                                                           Length(max=50_000), safe_markdown],
                             render_kw={"rows": 8})
     new_due_at = DateTimeLocalField("New due date (optional)", format="%Y-%m-%dT%H:%M", validators=[Optional()])
@@ -219,7 +233,7 @@ class AddendumForm(FlaskForm):
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField("Reason", validators=[InputRequired(message="Give the reason."), Length(max=2000)])
+    reason = TextAreaField("Reason", validators=[DataRequired(message="Give the reason."), Length(max=2000)])
     submit = SubmitField("Cancel solicitation")
 
 
@@ -237,6 +251,6 @@ class DemandInviteForm(FlaskForm):
 class AddNoticeForm(FlaskForm):
     medium = SelectField("Medium", choices=[(m.value, m.label) for m in NoticeMedium], validators=[InputRequired()])
     outlet = StringField("Newspaper, web address or portal",
-                         validators=[InputRequired(message="Name where it was published."), Length(max=200)])
+                         validators=[DataRequired(message="Name where it was published."), Length(max=200)])
     published_on = DateField("Publication date", validators=[InputRequired(message="Enter the date.")])
     submit = SubmitField("Record notice")

@@ -142,9 +142,13 @@ def transition(solicitation: Solicitation, target: S, actor: User | None, **ctx:
         raise TransitionError("Someone else changed this solicitation first; reload the page.")
     for key, value in values.items():
         set_committed_value(solicitation, key, value)  # reflect the stored row, no reload
+    # The trail keeps the reason or note as stored (stripped), and only for the transitions that
+    # take one: a stray form field on another transition is not evidence of anything.
+    reason = solicitation.cancel_reason if target == S.CANCELLED else None
+    note = solicitation.return_note if target == S.DRAFT else None
     record(f"solicitation.{target.value}", actor=actor, obj=solicitation,
            organization_id=solicitation.agency_id,
            data={"number": solicitation.number, "from": source.value, "to": target.value,
-                 **({"reason": ctx["reason"]} if ctx.get("reason") else {}),
-                 **({"note": ctx["note"]} if ctx.get("note") else {})})
+                 **({"reason": reason} if reason else {}),
+                 **({"note": note} if note else {})})
     solicitation_transitioned.send(solicitation, source=source, target=target, actor=actor)

@@ -244,7 +244,9 @@ class Solicitation(TimestampMixin, db.Model):
     # --------------------------------------------------------------- computed from the clock
     @property
     def is_public(self) -> bool:
-        return self.status in PUBLIC_STATUSES
+        # A cancellation after publication stays public, with its reason.
+        return self.status in PUBLIC_STATUSES or (
+            self.status == SolicitationStatus.CANCELLED and self.published_at is not None)
 
     @property
     def accepting_bids(self) -> bool:

@@ -101,6 +101,7 @@ def document(number: str, document_id: int):
 @login_required
 def ask(number: str):
     solicitation = load_visible(number)
+    forbid_unless(current_user.organization.is_vendor)  # agency staff and admins do not ask
     form = QuestionForm()
     if form.validate_on_submit():
         try:

@@ -23,6 +23,7 @@ from app.solicitations import bp, lifecycle, services
 from app.solicitations.communications import Question
 from app.solicitations.forms import (
     BLANK_ROWS,
+    MAX_QUANTITY,
     AddendumForm,
     AddNoticeForm,
     AnswerForm,
@@ -339,6 +340,8 @@ def parse_quantities(solicitation: Solicitation, formdata: MultiDict) -> tuple[d
             continue
         if not value.is_finite() or value < 0:
             errors[item.id] = "Enter zero or a positive number."
+        elif value > MAX_QUANTITY:
+            errors[item.id] = f"Enter at most {MAX_QUANTITY:,}."
         elif value.as_tuple().exponent < -3:
             errors[item.id] = "Use at most three decimal places."
         else:
