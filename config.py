@@ -68,6 +68,10 @@ class Config:
     # Absolute links in e-mails (password reset, invitations).
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
+    # Uploaded files live outside the web root; only permission-checked views serve them.
+    STORAGE_DIR = os.environ.get("STORAGE_DIR", str(INSTANCE_DIR / "files"))
+    MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+
     SCHEDULER_OUTBOX_SECONDS = 30
     SCHEDULER_DUE_WORK_SECONDS = 60
 

@@ -55,10 +55,12 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app.core.db import render_item
+    from app.core.db import enforce_sqlite_foreign_keys, render_item
     from app.extensions import bootstrap, csrf, db, limiter, login_manager, migrate, talisman
 
     db.init_app(app)
+    with app.app_context():
+        enforce_sqlite_foreign_keys(db.engine)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"),
                      render_as_batch=True, compare_type=True, render_item=render_item)
     login_manager.init_app(app)
@@ -106,8 +108,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts import bp as accounts_bp
     from app.audit import bp as audit_bp
     from app.core.views import bp as core_bp
+    from app.solicitations import bp as solicitations_bp
 
     app.register_blueprint(core_bp)
+    app.register_blueprint(solicitations_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(audit_bp)
 
@@ -117,8 +121,9 @@ def _register_cli(app: Flask) -> None:
     from app.demo.cli import demo_cli
     from app.jobs.cli import scheduler_cli
     from app.notifications.cli import outbox_cli
+    from app.solicitations.cli import categories_cli
 
-    for group in (audit_cli, demo_cli, scheduler_cli, outbox_cli):
+    for group in (audit_cli, demo_cli, scheduler_cli, outbox_cli, categories_cli):
         app.cli.add_command(group)
 
     # Models must be imported for Alembic to see every table.

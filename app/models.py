@@ -3,8 +3,33 @@ from app.accounts.models import Invitation, Organization, PasswordResetToken, Us
 from app.audit.models import AuditChainHead, AuditEvent
 from app.jobs.models import JobRun
 from app.notifications.models import OutboxMessage
+from app.solicitations.communications import Addendum, AddendumAcknowledgement, Follow, Question
+from app.solicitations.models import (
+    Category,
+    DemandEstimate,
+    DemandInvitation,
+    EvaluationCriterion,
+    PriceSheetItem,
+    PublicNotice,
+    Solicitation,
+    SolicitationCounter,
+    SolicitationDocument,
+)
 
 __all__ = [
+    "Addendum",
+    "AddendumAcknowledgement",
+    "Category",
+    "DemandEstimate",
+    "DemandInvitation",
+    "EvaluationCriterion",
+    "Follow",
+    "PriceSheetItem",
+    "PublicNotice",
+    "Question",
+    "Solicitation",
+    "SolicitationCounter",
+    "SolicitationDocument",
     "AuditChainHead",
     "AuditEvent",
     "Invitation",

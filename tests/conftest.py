@@ -49,6 +49,7 @@ def app(tmp_path_factory):
 
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = uri
+        STORAGE_DIR = str(tmp_path_factory.mktemp("files"))
 
     app = create_app(Config)
     app.test_client_class = Client

@@ -10,7 +10,7 @@ from flask import Flask, request
 from flask_login import current_user
 
 from app.core import clock
-from app.core.roles import Role
+from app.core.roles import AGENCY_STAFF, Role
 
 
 @dataclass(frozen=True)
@@ -18,10 +18,14 @@ class NavItem:
     label: str
     endpoint: str
     roles: frozenset[Role] | None = None  # None: every signed-in user
+    public: bool = False  # shown to anonymous visitors too
 
 
 NAV_ITEMS = (
+    NavItem("Solicitations", "solicitations.index", public=True),
     NavItem("Dashboard", "core.dashboard"),
+    NavItem("Our solicitations", "solicitations.staff_index", AGENCY_STAFF),
+    NavItem("Following", "solicitations.follows", frozenset({Role.VENDOR_ADMIN, Role.VENDOR_USER})),
     NavItem("Team", "accounts.team", frozenset({Role.AGENCY_ADMIN, Role.VENDOR_ADMIN})),
     NavItem("Organization", "accounts.organization_settings",
             frozenset({Role.AGENCY_ADMIN, Role.VENDOR_ADMIN})),
@@ -33,8 +37,9 @@ NAV_ITEMS = (
 
 def nav_items() -> list[NavItem]:
     if not current_user.is_authenticated:
-        return []
-    return [item for item in NAV_ITEMS if item.roles is None or current_user.has_any_role(*item.roles)]
+        return [item for item in NAV_ITEMS if item.public]
+    return [item for item in NAV_ITEMS if item.public or item.roles is None
+            or current_user.has_any_role(*item.roles)]
 
 
 def viewer_timezone() -> str:
@@ -55,9 +60,40 @@ def format_money(value: Decimal | int | float | None) -> str:
     return f"${Decimal(value):,.2f}"
 
 
+def format_number(value: Decimal | int | float | None) -> str:
+    """1234.500 -> 1,234.5; whole numbers without decimals."""
+    if value is None or value == "":
+        return ""
+    number = Decimal(value)
+    text = f"{number:,.3f}".rstrip("0").rstrip(".")
+    return text
+
+
+def time_left(deadline: datetime | None) -> str:
+    """A plain-English countdown computed from the clock, e.g. "3 days, 4 hours"."""
+    if deadline is None:
+        return "—"
+    seconds = int((deadline - clock.now()).total_seconds())
+    if seconds <= 0:
+        return "no time (closed)"
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes = rest // 60
+    parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
+    shown = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n][:2]
+    return ", ".join(shown) or "under a minute"
+
+
 def register_template_helpers(app: Flask) -> None:
+    from app.core.markdown import render_markdown
+    from app.solicitations.models import REQUIRED_DOCUMENT_TYPES
+
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["time_left"] = time_left
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.globals["document_types"] = REQUIRED_DOCUMENT_TYPES
     app.jinja_env.globals.update(nav_items=nav_items, Role=Role)
 
     @app.context_processor

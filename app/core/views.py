@@ -6,6 +6,7 @@ from app.accounts.models import Invitation
 from app.audit.models import AuditEvent
 from app.core import clock
 from app.extensions import db
+from app.solicitations.queries import dashboard_tasks
 
 bp = Blueprint("core", __name__)
 
@@ -34,7 +35,7 @@ def dashboard():
         .order_by(AuditEvent.seq.desc()).limit(8)
     ).all()
     return render_template("core/dashboard.html", org=org, recent=recent,
-                           pending_invitations=pending_invitations)
+                           pending_invitations=pending_invitations, tasks=dashboard_tasks(current_user))
 
 
 @bp.route("/healthz")

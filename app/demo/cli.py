@@ -2,8 +2,12 @@ import click
 from flask.cli import AppGroup
 
 from app.core.roles import ROLE_LABELS
+from flask import current_app
+
 from app.demo.seed import DEMO_PASSWORD, DEMO_USERS, seed_demo
+from app.demo.solicitations import seed_solicitations
 from app.extensions import db
+from app.solicitations.services import ensure_builtin_categories
 
 demo_cli = AppGroup("demo", help="Demo data.")
 
@@ -11,9 +15,14 @@ demo_cli = AppGroup("demo", help="Demo data.")
 @demo_cli.command("seed")
 def seed_command() -> None:
     """Create the demo agencies, vendors and users (safe to run again)."""
-    created = seed_demo()
+    # A URL context, so e-mails queued by the demo's actions can build their links.
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_BASE_URL"]):
+        created = seed_demo()
+        categories = ensure_builtin_categories()
+        solicitations = seed_solicitations()
     db.session.commit()
-    click.echo(f"Demo data: {created['organizations']} organizations and {created['users']} users created "
+    click.echo(f"Demo data: {created['organizations']} organizations, {created['users']} users, "
+               f"{categories} categories and {solicitations} solicitations created "
                "(existing ones left as they were).")
     click.echo("\nDemo logins (every account's password is the same):")
     click.echo(f"  password: {DEMO_PASSWORD}")

@@ -10,6 +10,7 @@ from app.core import clock
 from app.extensions import db
 from app.jobs.models import JobRun
 from app.notifications.services import deliver_outbox
+from app.solicitations.services import close_due_solicitations, publish_due_solicitations
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,10 @@ class Job:
     interval_setting: str  # config key holding the interval in seconds
 
 
+# Order matters within one tick: publish and close first, then send the mail they queued.
 JOBS: list[Job] = [
+    Job("publish_due_solicitations", publish_due_solicitations, "SCHEDULER_DUE_WORK_SECONDS"),
+    Job("close_due_solicitations", close_due_solicitations, "SCHEDULER_DUE_WORK_SECONDS"),
     Job("deliver_outbox", deliver_outbox, "SCHEDULER_OUTBOX_SECONDS"),
 ]
 

@@ -110,7 +110,7 @@ def test_seeding_twice_creates_nothing_new(app, runner, seeded):
         hashes = dict(db.session.execute(select(User.email, User.password_hash)).all())
     again = _seed(runner)
     assert _counts(app) == before
-    assert "0 organizations and 0 users created" in again
+    assert "0 organizations, 0 users, 0 categories and 0 solicitations created" in again
     assert _password(again) == _password(seeded)
     with app.app_context():
         assert dict(db.session.execute(select(User.email, User.password_hash)).all()) == hashes
@@ -119,8 +119,11 @@ def test_seeding_twice_creates_nothing_new(app, runner, seeded):
 
 def test_first_seed_reports_what_it_created(app, seeded):
     counts = _counts(app)
-    assert f"{counts['Organization']} organizations and {counts['User']} users created" in seeded
-    assert counts["AuditEvent"] == counts["Organization"] + counts["User"]
+    assert f"{counts['Organization']} organizations, {counts['User']} users," in seeded
+    with app.app_context():
+        demo_events = db.session.scalar(select(func.count()).select_from(AuditEvent)
+                                        .where(AuditEvent.action.startswith("demo.")))
+    assert demo_events == counts["Organization"] + counts["User"]
 
 
 def test_audit_chain_verifies_after_seeding(app, runner, seeded):
@@ -129,7 +132,8 @@ def test_audit_chain_verifies_after_seeding(app, runner, seeded):
         assert report.ok, str(report)
         assert report.events_checked == db.session.scalar(select(func.count()).select_from(AuditEvent))
         actions = set(db.session.scalars(select(AuditEvent.action)))
-        assert actions == {"demo.organization_created", "demo.user_created"}
+        assert {"demo.organization_created", "demo.user_created", "solicitation.published",
+                "addendum.issued", "question.answered"} <= actions
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 0
     assert result.output.startswith("OK")
@@ -139,12 +143,13 @@ def test_seed_fills_in_what_is_missing(app, runner, seeded):
     """Deleting one demo user and seeding again recreates just that user."""
     before = _counts(app)
     with app.app_context():
-        user = db.session.scalar(select(User).where(User.email == "buyer@pvs.example"))
+        # A demo user who has done nothing yet (users with history are deactivated, not deleted).
+        user = db.session.scalar(select(User).where(User.email == "vendor.user@blueridge.example"))
         assert user is not None
         db.session.delete(user)
         db.session.commit()
     again = _seed(runner)
-    assert re.search(r"\b0 organizations and 1 users? created", again), again
+    assert re.search(r"\b0 organizations, 1 users?,", again), again
     after = _counts(app)
     assert after["User"] == before["User"]
     assert after["AuditEvent"] == before["AuditEvent"] + 1

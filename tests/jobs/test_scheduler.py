@@ -39,8 +39,9 @@ def test_tick_command_delivers_the_outbox_and_records_the_run(app, runner, outbo
     assert result.exit_code == 0, result.output
     assert "deliver_outbox: ok" in result.output
     assert len(outbox) == 1 and outbox[0]["To"] == "pat@example.org"
-    [run] = _runs(app)
-    assert run.name == "deliver_outbox"
+    runs = _runs(app)
+    assert [r.name for r in runs] == [job.name for job in jobs_runner.JOBS]
+    [run] = [r for r in runs if r.name == "deliver_outbox"]
     assert run.ok is True
     assert run.result == {"sent": 1, "failed": 0, "retry": 0}
     assert run.started_at == T0 and run.finished_at == T0
@@ -127,8 +128,10 @@ def test_tick_when_nothing_is_due(app, runner, outbox):
     clock.freeze(T0)
     result = runner.invoke(args=["scheduler", "tick"])
     assert result.exit_code == 0
-    [run] = _runs(app)
-    assert run.ok and run.result == {"sent": 0, "failed": 0, "retry": 0}
+    runs = _runs(app)
+    assert all(r.ok for r in runs) and len(runs) == len(jobs_runner.JOBS)
+    [run] = [r for r in runs if r.name == "deliver_outbox"]
+    assert run.result == {"sent": 0, "failed": 0, "retry": 0}
     assert outbox == []
 
 

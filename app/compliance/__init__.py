@@ -1,0 +1,1 @@
+"""The compliance engine: loads bid_rules/ and evaluates facts against it."""

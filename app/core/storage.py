@@ -1,0 +1,54 @@
+"""File storage outside the web root, under generated names. Files are served only by views that
+authorise first. Local disk here; the interface is what an S3-compatible store would implement."""
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from flask import current_app
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    key: str
+    size: int
+    sha256: str
+
+
+class LocalStorage:
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+
+    def _path(self, key: str) -> Path:
+        if not key.isalnum():
+            raise ValueError("invalid storage key")
+        return self.root / key[:2] / key
+
+    def save(self, data: bytes) -> StoredFile:
+        key = secrets.token_hex(20)
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".part")
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        tmp.replace(path)
+        return StoredFile(key=key, size=len(data), sha256=hashlib.sha256(data).hexdigest())
+
+    def open(self, key: str) -> BinaryIO:
+        return open(self._path(key), "rb")
+
+    def read(self, key: str) -> bytes:
+        return self._path(key).read_bytes()
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+
+def storage() -> LocalStorage:
+    return LocalStorage(current_app.config["STORAGE_DIR"])

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("solicitations", __name__)
+
+from app.solicitations import notifications, participant_views, public_views, staff_views  # noqa: E402,F401

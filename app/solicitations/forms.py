@@ -1,0 +1,256 @@
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from app.accounts.models import AgencyType
+from app.core.forms import MultiCheckboxField
+from app.core.geo import US_STATES
+from app.core.markdown import safe_markdown
+from app.solicitations.models import REQUIRED_DOCUMENT_TYPES, NoticeMedium, SolicitationType
+
+BLANK_ROWS = 2
+# The largest numbers the columns hold: Numeric(14, 3) quantities, Numeric(14, 2) amounts.
+MAX_QUANTITY = 99_999_999_999
+MAX_VALUE = 999_999_999_999
+
+
+class NewSolicitationForm(FlaskForm):
+    type = SelectField("Type", choices=[(t.value, t.label) for t in SolicitationType],
+                       validators=[InputRequired()])
+    title = StringField("Title", validators=[DataRequired(message="Enter a title."), Length(max=200)])
+    submit = SubmitField("Create draft")
+
+
+def _row_is_blank(form: Form) -> bool:
+    return all(not (f.data if not isinstance(f.data, str) else f.data.strip())
+               for f in form if f.type not in ("CSRFTokenField",) and f.type != "BooleanField")
+
+
+class CriterionForm(Form):
+    name = StringField("Criterion", validators=[Optional(), Length(max=120)])
+    description = StringField("Description", validators=[Optional(), Length(max=500)])
+    points = DecimalField("Points", places=2, validators=[Optional(), NumberRange(min=Decimal("0.01"), max=100,
+                          message="Points must be between 0.01 and 100.")])
+    is_price = BooleanField("Price criterion")
+
+
+class ItemForm(Form):
+    description = StringField("Item", validators=[Optional(), Length(max=300)])
+    unit = StringField("Unit", validators=[Optional(), Length(max=40)])
+    estimated_quantity = DecimalField("Estimated quantity", places=3,
+                                      validators=[Optional(), NumberRange(min=Decimal("0.001"),
+                                                  message="The quantity must be more than zero."),
+                                                  NumberRange(max=MAX_QUANTITY,
+                                                  message=f"Enter at most {MAX_QUANTITY:,}.")])
+
+
+class NoticeForm(Form):
+    medium = SelectField("Medium", choices=[("", "—")] + [(m.value, m.label) for m in NoticeMedium],
+                         validators=[Optional()])
+    outlet = StringField("Newspaper, web address or portal", validators=[Optional(), Length(max=200)])
+    published_on = DateField("Publication date", validators=[Optional()])
+
+
+def _require_in_row(row: Form, names: tuple[str, ...], what: str) -> bool:
+    ok = True
+    for name in names:
+        field = row[name]
+        if field.data in (None, "") or (isinstance(field.data, str) and not field.data.strip()):
+            field.errors = [*field.errors, f"Enter the {field.label.text.lower()} of this {what}, "
+                            "or clear the whole row."]
+            ok = False
+    return ok
+
+
+class SolicitationForm(FlaskForm):
+    # Basics
+    title = StringField("Title", validators=[DataRequired(message="Enter a title."), Length(max=200)])
+    summary = TextAreaField("Summary", validators=[Optional(), Length(max=2000)],
+                            description="One paragraph shown in lists and notices.")
+    scope_md = TextAreaField("Scope of work (Markdown)", validators=[Optional(), Length(max=100_000), safe_markdown],
+                             render_kw={"rows": 10})
+    terms_md = TextAreaField("Terms and conditions (Markdown)",
+                             validators=[Optional(), Length(max=100_000), safe_markdown], render_kw={"rows": 8})
+    categories = MultiCheckboxField("Categories", coerce=int,
+                                    validators=[InputRequired(message="Choose at least one category.")])
+    estimated_value = DecimalField("Estimated value (USD)", places=2,
+                                   validators=[Optional(), NumberRange(min=0, message="The value cannot be negative."),
+                                               NumberRange(max=MAX_VALUE, message=f"Enter at most {MAX_VALUE:,}.")])
+    initial_term_years = IntegerField("Initial term (years)", default=1,
+                                      validators=[InputRequired(), NumberRange(min=1, max=10)])
+    renewal_options = IntegerField("Renewal options", default=0,
+                                   validators=[InputRequired(), NumberRange(min=0, max=10)])
+    renewal_term_years = IntegerField("Years per renewal", default=1,
+                                      validators=[InputRequired(), NumberRange(min=1, max=5)])
+    required_documents = MultiCheckboxField("Required vendor documents",
+                                            choices=list(REQUIRED_DOCUMENT_TYPES.items()))
+    bid_bond_percent = DecimalField("Bid bond (% of bid, blank for none)", places=2,
+                                    validators=[Optional(), NumberRange(min=Decimal("0.01"), max=100)])
+    # Cooperative terms
+    cooperative = BooleanField("Other public agencies may purchase under the resulting contract", default=True)
+    cooperative_clause = TextAreaField("Cooperative clause", validators=[Optional(), Length(max=5000), safe_markdown],
+                                       description="Leave blank to use the standard clause.", render_kw={"rows": 4})
+    eligible_agency_types = MultiCheckboxField("Eligible agency types (none ticked: all)",
+                                               choices=[(t.value, t.label) for t in AgencyType])
+    eligible_states = StringField("Eligible states (two-letter codes, comma-separated; blank: all)",
+                                  validators=[Optional(), Length(max=300)])
+    admin_fee_percent = DecimalField("Administrative fee (% of sales)", places=2,
+                                     validators=[Optional(), NumberRange(min=0, max=10)])
+    # Timeline (agency's local time)
+    publish_at = DateTimeLocalField("Publish at", format="%Y-%m-%dT%H:%M", validators=[Optional()],
+                                    description="Blank: publish by hand after approval.")
+    questions_due_at = DateTimeLocalField("Questions due", format="%Y-%m-%dT%H:%M",
+                                          validators=[InputRequired(message="Set the questions deadline.")])
+    prebid_conference_at = DateTimeLocalField("Pre-bid conference (optional)", format="%Y-%m-%dT%H:%M",
+                                              validators=[Optional()])
+    prebid_conference_location = StringField("Pre-bid conference location", validators=[Optional(), Length(max=300)])
+    due_at = DateTimeLocalField("Due at (bid opening)", format="%Y-%m-%dT%H:%M",
+                                validators=[InputRequired(message="Set the due date and time.")])
+    opening_location = StringField("Public opening location", validators=[Optional(), Length(max=300)])
+    # Repeating parts
+    criteria = FieldList(FormField(CriterionForm), min_entries=1)
+    items = FieldList(FormField(ItemForm), min_entries=1)
+    notices = FieldList(FormField(NoticeForm), min_entries=1)
+    submit = SubmitField("Save draft")
+
+    def __init__(self, *args, timezone_name: str = "America/New_York", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tz = ZoneInfo(timezone_name)
+        # Problems with a whole list (criteria, items), shown above that list, and the controls
+        # they concern (field id -> list name), marked invalid and described by that message.
+        self.list_errors: dict[str, list[str]] = {}
+        self.flagged: dict[str, str] = {}
+
+    # -- conversions -------------------------------------------------------------------------
+    def utc(self, value: datetime | None) -> datetime | None:
+        return value.replace(tzinfo=self.tz).astimezone(timezone.utc) if value else None
+
+    def state_codes(self) -> list[str]:
+        raw = (self.eligible_states.data or "").upper().replace(";", ",")
+        return sorted({code.strip() for code in raw.split(",") if code.strip()})
+
+    def filled(self, rows: FieldList) -> list[Form]:
+        return [row.form for row in rows if not _row_is_blank(row.form)]
+
+    def _list_error(self, name: str, message: str, fields: list) -> None:  # noqa: ANN001
+        self.list_errors.setdefault(name, []).append(message)
+        for field in fields:
+            self.flagged[field.id] = name
+
+    # -- whole-form rules --------------------------------------------------------------------
+    def validate_eligible_states(self, field):  # noqa: ANN001
+        unknown = [c for c in self.state_codes() if c not in US_STATES]
+        if unknown:
+            raise ValidationError(f"Unknown state code: {', '.join(unknown)}. Use codes like VA, NC, TX.")
+
+    def validate(self, extra_validators=None) -> bool:  # noqa: ANN001
+        ok = super().validate(extra_validators)
+        ok = self._validate_rows() and ok
+        ok = self._validate_timeline() and ok
+        return ok
+
+    def _validate_rows(self) -> bool:
+        ok = True
+        criteria = self.filled(self.criteria)
+        for row in criteria:
+            ok = _require_in_row(row, ("name", "points"), "criterion") and ok
+        if ok:
+            total = sum((row.points.data or Decimal(0) for row in criteria), Decimal(0))
+            if total != Decimal(100):
+                self._list_error("criteria", f"The criteria must total 100 points; they total {total.normalize():f}.",
+                                 [row.points for row in criteria])
+                ok = False
+            if sum(1 for row in criteria if row.is_price.data) != 1:
+                self._list_error("criteria", "Mark exactly one criterion as the price criterion.",
+                                 [row.is_price for row in criteria])
+                ok = False
+        items = self.filled(self.items)
+        if not items:
+            self._list_error("items", "The price sheet needs at least one item.",
+                             [self.items[0].form.description] if self.items.entries else [])
+            ok = False
+        for row in items:
+            ok = _require_in_row(row, ("description", "unit", "estimated_quantity"), "item") and ok
+        for row in self.filled(self.notices):
+            ok = _require_in_row(row, ("medium", "outlet", "published_on"), "notice") and ok
+        return ok
+
+    def _validate_timeline(self) -> bool:
+        ok = True
+        due, questions = self.due_at.data, self.questions_due_at.data
+        if due and questions and questions >= due:
+            self.questions_due_at.errors.append("The questions deadline must come before the due date.")
+            ok = False
+        if due and self.publish_at.data and self.publish_at.data >= due:
+            self.publish_at.errors.append("Publication must come before the due date.")
+            ok = False
+        if due and self.prebid_conference_at.data and self.prebid_conference_at.data >= due:
+            self.prebid_conference_at.errors.append("The pre-bid conference must come before the due date.")
+            ok = False
+        return ok
+
+
+class QuestionForm(FlaskForm):
+    body = TextAreaField("Your question", validators=[DataRequired(message="Write your question."),
+                                                      Length(max=4000)],
+                         description="Answers are published to every vendor without your name.")
+    submit = SubmitField("Send question")
+
+
+class AnswerForm(FlaskForm):
+    answer = TextAreaField("Answer", validators=[DataRequired(message="Write the answer."), Length(max=8000)])
+    submit = SubmitField("Publish answer")
+
+
+class AddendumForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(message="Give the addendum a title."), Length(max=200)])
+    body_md = TextAreaField("Text (Markdown)", validators=[DataRequired(message="Write what changes."),
+                                                          Length(max=50_000), safe_markdown],
+                            render_kw={"rows": 8})
+    new_due_at = DateTimeLocalField("New due date (optional)", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    new_questions_due_at = DateTimeLocalField("New questions deadline (optional)", format="%Y-%m-%dT%H:%M",
+                                              validators=[Optional()])
+    submit = SubmitField("Issue addendum")
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField("Reason", validators=[DataRequired(message="Give the reason."), Length(max=2000)])
+    submit = SubmitField("Cancel solicitation")
+
+
+class NoteForm(FlaskForm):
+    note = TextAreaField("Note to the author (optional)", validators=[Optional(), Length(max=2000)])
+    submit = SubmitField("Return to draft")
+
+
+class DemandInviteForm(FlaskForm):
+    agencies = MultiCheckboxField("Participating agencies", coerce=int,
+                                  validators=[InputRequired(message="Choose at least one agency.")])
+    submit = SubmitField("Send requests")
+
+
+class AddNoticeForm(FlaskForm):
+    medium = SelectField("Medium", choices=[(m.value, m.label) for m in NoticeMedium], validators=[InputRequired()])
+    outlet = StringField("Newspaper, web address or portal",
+                         validators=[DataRequired(message="Name where it was published."), Length(max=200)])
+    published_on = DateField("Publication date", validators=[InputRequired(message="Enter the date.")])
+    submit = SubmitField("Record notice")

@@ -1,0 +1,200 @@
+"""Public pages (no sign-in) and the vendor actions on them: questions, follows, acknowledgements."""
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.accounts.forms import ActionForm
+from app.accounts.models import Organization
+from app.core.errors import DomainError
+from app.core.geo import US_STATES
+from app.core.permissions import forbid_unless, get_or_404
+from app.core.roles import OrganizationKind
+from app.core.storage import storage
+from app.core.templating import format_number
+from app.core.web import show_domain_error
+from app.extensions import db
+from app.solicitations import bp, services
+from app.solicitations.communications import Addendum, Follow
+from app.solicitations.exports import solicitation_ics
+from app.solicitations.forms import QuestionForm
+from app.solicitations.models import Category, DemandInvitation, Solicitation, SolicitationDocument
+from app.solicitations.pdf import render_solicitation_pdf
+from app.solicitations.queries import OpenFilters, open_solicitations
+
+
+def load_visible(number: str) -> Solicitation:
+    """Load by number, then authorise: the public sees only advertised solicitations."""
+    solicitation = db.session.scalar(select(Solicitation).where(Solicitation.number == number))
+    if solicitation is None or not solicitation.can_view(current_user):
+        abort(404)  # a draft's existence is not disclosed
+    return solicitation
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+@bp.route("/solicitations/")
+def index():
+    filters = OpenFilters(
+        q=request.args.get("q", "").strip()[:200],
+        category_id=_int_arg("category"),
+        agency_id=_int_arg("agency"),
+        state=request.args.get("state", "") if request.args.get("state", "") in US_STATES else "",
+        closing_within_days=_int_arg("closing"),
+    )
+    page = db.paginate(open_solicitations(filters), per_page=20, error_out=False)
+    categories = db.session.scalars(select(Category).order_by(Category.code)).all()
+    agencies = db.session.scalars(select(Organization).where(Organization.kind == OrganizationKind.AGENCY)
+                                  .order_by(Organization.name)).all()
+    return render_template("solicitations/index.html", page=page, filters=filters, categories=categories,
+                           agencies=agencies, states=US_STATES)
+
+
+@bp.route("/solicitations/<number>")
+def detail(number: str):
+    return _render_detail(load_visible(number), QuestionForm())
+
+
+def _render_detail(solicitation: Solicitation, question_form: QuestionForm, status: int = 200):
+    vendor = current_user.is_authenticated and current_user.organization.is_vendor
+    following = vendor and db.session.scalar(select(Follow.id).filter_by(
+        user_id=current_user.id, solicitation_id=solicitation.id)) is not None
+    pending = services.unacknowledged_addenda(current_user.organization_id, solicitation) if vendor else []
+    return render_template(
+        "solicitations/detail.html", s=solicitation, volume=services.estimated_volume(solicitation),
+        question_form=question_form, action_form=ActionForm(), following=following,
+        pending_addenda={a.id for a in pending}, is_vendor=vendor,
+    ), status
+
+
+@bp.route("/solicitations/<number>/calendar.ics")
+def calendar(number: str):
+    solicitation = load_visible(number)
+    body = solicitation_ics(solicitation, url_for("solicitations.detail", number=number, _external=True))
+    return Response(body, mimetype="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="{number}.ics"'})
+
+
+@bp.route("/solicitations/<number>/document.pdf")
+def pdf(number: str):
+    solicitation = load_visible(number)
+    body = render_solicitation_pdf(solicitation, services.estimated_volume(solicitation))
+    return Response(body, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{number}.pdf"'})
+
+
+@bp.route("/solicitations/<number>/documents/<int:document_id>")
+def document(number: str, document_id: int):
+    solicitation = load_visible(number)
+    doc = get_or_404(SolicitationDocument, document_id)
+    if doc.solicitation_id != solicitation.id:
+        abort(404)
+    return send_file(storage().open(doc.storage_key), mimetype=doc.content_type, as_attachment=True,
+                     download_name=doc.filename, max_age=0)
+
+
+@bp.route("/solicitations/<number>/questions", methods=["POST"])
+@login_required
+def ask(number: str):
+    solicitation = load_visible(number)
+    forbid_unless(current_user.organization.is_vendor)  # agency staff and admins do not ask
+    form = QuestionForm()
+    if form.validate_on_submit():
+        try:
+            services.ask_question(current_user, solicitation, form.body.data)
+        except DomainError as exc:
+            db.session.rollback()
+            show_domain_error(form, exc)
+        else:
+            db.session.commit()
+            flash("Question sent. The answer will be published on this page for every vendor.", "success")
+            return redirect(url_for("solicitations.detail", number=number, _anchor="questions"))
+    return _render_detail(solicitation, form)  # keeps the typed question, message beside it
+
+
+@bp.route("/solicitations/<number>/<any(follow, unfollow):action>", methods=["POST"])
+@login_required
+def follow(number: str, action: str):
+    solicitation = load_visible(number)
+    forbid_unless(current_user.organization.is_vendor)
+    if ActionForm().validate_on_submit():
+        verb = services.follow if action == "follow" else services.unfollow
+        verb(current_user, solicitation=solicitation)
+        db.session.commit()
+        flash("You will get e-mail about this solicitation." if action == "follow"
+              else "You no longer follow this solicitation.", "success")
+    return redirect(url_for("solicitations.detail", number=number))
+
+
+@bp.route("/solicitations/<number>/addenda/<int:addendum_number>/acknowledge", methods=["POST"])
+@login_required
+def acknowledge(number: str, addendum_number: int):
+    solicitation = load_visible(number)
+    forbid_unless(current_user.organization.is_vendor)
+    addendum = db.session.scalar(select(Addendum).filter_by(solicitation_id=solicitation.id,
+                                                             number=addendum_number))
+    if addendum is None or addendum.published_at is None:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        services.acknowledge_addendum(current_user, addendum)
+        db.session.commit()
+        flash(f"Addendum {addendum.number} acknowledged for {current_user.organization.name}.", "success")
+    return redirect(url_for("solicitations.detail", number=number, _anchor="addenda"))
+
+
+@bp.route("/vendor/follows", methods=["GET", "POST"])
+@login_required
+def follows():
+    forbid_unless(current_user.organization.is_vendor)
+    categories = db.session.scalars(select(Category).order_by(Category.code)).all()
+    followed = set(db.session.scalars(select(Follow.category_id).where(
+        Follow.user_id == current_user.id, Follow.category_id.is_not(None))))
+    if request.method == "POST" and ActionForm().validate_on_submit():
+        wanted = {int(v) for v in request.form.getlist("category") if v.isdigit()}
+        by_id = {c.id: c for c in categories}
+        for category_id in wanted - followed:
+            if category_id in by_id:
+                services.follow(current_user, category=by_id[category_id])
+        for category_id in followed - wanted:
+            services.unfollow(current_user, category=by_id[category_id])
+        db.session.commit()
+        flash("Your categories are saved. New solicitations in them will be e-mailed to you.", "success")
+        return redirect(url_for("solicitations.follows"))
+    solicitations = db.session.scalars(
+        select(Solicitation).join(Follow, Follow.solicitation_id == Solicitation.id)
+        .where(Follow.user_id == current_user.id).order_by(Solicitation.due_at.desc())).all()
+    return render_template("solicitations/follows.html", categories=categories, followed=followed,
+                           solicitations=solicitations, action_form=ActionForm())
+
+
+@bp.route("/solicitations/demand/<int:invitation_id>", methods=["GET", "POST"])
+@login_required
+def demand(invitation_id: int):
+    """A participating agency states its intended quantities per price-sheet item."""
+    from app.solicitations.staff_views import parse_quantities
+
+    invitation = get_or_404(DemandInvitation, invitation_id)
+    forbid_unless(services.can_respond_to_demand(current_user, invitation))
+    solicitation = invitation.solicitation
+    current = {e.item_id: format_number(e.quantity) for item in solicitation.items for e in item.demand
+               if e.agency_id == invitation.agency_id}
+    errors: dict[int, str] = {}
+    if request.method == "POST" and ActionForm().validate_on_submit():
+        quantities, errors = parse_quantities(solicitation, request.form)
+        current = {item.id: request.form.get(f"qty-{item.id}", "") for item in solicitation.items}
+        if not errors:
+            try:
+                services.record_demand(current_user, invitation, quantities)
+            except DomainError as exc:
+                db.session.rollback()
+                show_domain_error(None, exc)
+            else:
+                db.session.commit()
+                flash("Your quantities are recorded. Thank you.", "success")
+                return redirect(url_for("solicitations.demand", invitation_id=invitation_id))
+    return render_template("solicitations/demand.html", invitation=invitation, s=solicitation,
+                           current=current, errors=errors, action_form=ActionForm())

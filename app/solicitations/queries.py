@@ -1,0 +1,95 @@
+"""Read-side queries for solicitation lists (public and staff)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
+
+from app.accounts.models import Organization
+from app.extensions import db
+from app.core import clock
+from app.solicitations.models import Solicitation, SolicitationStatus, solicitation_categories
+
+
+@dataclass(frozen=True)
+class OpenFilters:
+    q: str = ""
+    category_id: int | None = None
+    agency_id: int | None = None
+    state: str = ""
+    closing_within_days: int | None = None
+
+
+def open_solicitations(filters: OpenFilters) -> Select:
+    """Published solicitations still accepting bids (computed from due_at), soonest closing first."""
+    now = clock.now()
+    query = (select(Solicitation).join(Organization, Solicitation.agency_id == Organization.id)
+             .where(Solicitation.status == SolicitationStatus.PUBLISHED, Solicitation.due_at > now))
+    for word in filters.q.split()[:8]:
+        pattern = f"%{escape_like(word)}%"
+        query = query.where(or_(Solicitation.title.ilike(pattern, escape="\\"),
+                                Solicitation.summary.ilike(pattern, escape="\\"),
+                                Solicitation.number.ilike(pattern, escape="\\")))
+    if filters.category_id:
+        query = query.where(Solicitation.id.in_(
+            select(solicitation_categories.c.solicitation_id)
+            .where(solicitation_categories.c.category_id == filters.category_id)))
+    if filters.agency_id:
+        query = query.where(Solicitation.agency_id == filters.agency_id)
+    if filters.state:
+        query = query.where(Organization.state == filters.state)
+    if filters.closing_within_days:
+        query = query.where(Solicitation.due_at <= now + timedelta(days=filters.closing_within_days))
+    return query.options(selectinload(Solicitation.categories)).order_by(Solicitation.due_at, Solicitation.id)
+
+
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@dataclass(frozen=True)
+class DashboardTask:
+    label: str
+    count: int
+    endpoint: str
+    args: dict
+
+
+def dashboard_tasks(user) -> list[DashboardTask]:  # noqa: ANN001
+    """What needs this user's attention, by role: one COUNT query per line shown."""
+    from sqlalchemy import func
+
+    from app.core.roles import Role
+    from app.solicitations.communications import Follow
+    from app.solicitations.models import DemandInvitation
+
+    def count(query) -> int:  # noqa: ANN001
+        return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+    own = select(Solicitation.id).where(Solicitation.agency_id == user.organization_id)
+    tasks: list[DashboardTask] = []
+    if user.has_role(Role.APPROVER):
+        tasks.append(DashboardTask("Solicitations awaiting your approval",
+                                   count(own.where(Solicitation.status == SolicitationStatus.PENDING_APPROVAL,
+                                                   Solicitation.created_by_id != user.id)),
+                                   "solicitations.staff_index", {"status": "pending_approval"}))
+    if user.has_any_role(Role.PROCUREMENT_OFFICER, Role.AGENCY_ADMIN):
+        tasks.append(DashboardTask("Drafts", count(own.where(Solicitation.status == SolicitationStatus.DRAFT)),
+                                   "solicitations.staff_index", {"status": "draft"}))
+        tasks.append(DashboardTask("Open for bids",
+                                   count(own.where(Solicitation.status == SolicitationStatus.PUBLISHED)),
+                                   "solicitations.staff_index", {"status": "published"}))
+    if user.organization.is_agency and user.has_any_role(Role.BUYER, Role.PROCUREMENT_OFFICER, Role.AGENCY_ADMIN):
+        pending = count(select(DemandInvitation.id).where(DemandInvitation.agency_id == user.organization_id,
+                                                          DemandInvitation.responded_at.is_(None)))
+        if pending:
+            tasks.append(DashboardTask("Requests for your quantities (demand aggregation)", pending,
+                                       "solicitations.demand_requests", {}))
+    if user.organization.is_vendor:
+        tasks.append(DashboardTask("Open solicitations you follow", count(
+            select(Solicitation.id).join(Follow, Follow.solicitation_id == Solicitation.id)
+            .where(Follow.user_id == user.id, Solicitation.status == SolicitationStatus.PUBLISHED,
+                   Solicitation.due_at > clock.now())), "solicitations.follows", {}))
+    return tasks

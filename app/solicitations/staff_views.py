@@ -1,0 +1,349 @@
+"""Lead-agency staff pages: drafting, approval, publication, answers, addenda, notices, demand."""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from app.accounts.forms import ActionForm
+from app.accounts.models import Organization
+from app.audit.services import record
+from app.core.errors import DomainError
+from app.core.files import check_upload
+from app.core.permissions import forbid_unless, get_or_404, roles_required
+from app.core.roles import AGENCY_STAFF, OrganizationKind, Role
+from app.core.storage import storage
+from app.core.web import show_domain_error
+from app.extensions import db
+from app.solicitations import bp, lifecycle, services
+from app.solicitations.communications import Question
+from app.solicitations.forms import (
+    BLANK_ROWS,
+    MAX_QUANTITY,
+    AddendumForm,
+    AddNoticeForm,
+    AnswerForm,
+    DemandInviteForm,
+    NewSolicitationForm,
+    NoteForm,
+    ReasonForm,
+    SolicitationForm,
+)
+from app.solicitations.models import (
+    Category,
+    DemandInvitation,
+    NoticeMedium,
+    PriceFormula,
+    Solicitation,
+    SolicitationDocument,
+    SolicitationStatus,
+    SolicitationType,
+)
+
+OFFICERS = (Role.PROCUREMENT_OFFICER, Role.AGENCY_ADMIN)
+
+
+def _load_for_staff(solicitation_id: int) -> Solicitation:
+    solicitation = get_or_404(Solicitation, solicitation_id)
+    forbid_unless(solicitation.is_staff(current_user))
+    return solicitation
+
+
+def _staff_page(solicitation: Solicitation, anchor: str | None = None) -> str:
+    return url_for("solicitations.manage", solicitation_id=solicitation.id, _anchor=anchor)
+
+
+@bp.route("/agency/solicitations/")
+@roles_required(*AGENCY_STAFF)
+def staff_index():
+    status = request.args.get("status", "")
+    query = select(Solicitation).where(Solicitation.agency_id == current_user.organization_id)
+    if status in SolicitationStatus.__members__.values():
+        query = query.where(Solicitation.status == status)
+    page = db.paginate(query.order_by(Solicitation.created_at.desc()), per_page=25, error_out=False)
+    return render_template("solicitations/staff_index.html", page=page, status=status,
+                           statuses=list(SolicitationStatus))
+
+
+@bp.route("/agency/solicitations/new", methods=["GET", "POST"])
+@roles_required(*OFFICERS)
+def new():
+    form = NewSolicitationForm()
+    if form.validate_on_submit():
+        solicitation = services.create_solicitation(current_user, type_=SolicitationType(form.type.data),
+                                                    title=form.title.data)
+        db.session.commit()
+        flash(f"Draft {solicitation.number} created. Fill in the details and save.", "success")
+        return redirect(url_for("solicitations.edit", solicitation_id=solicitation.id))
+    return render_template("solicitations/new.html", form=form)
+
+
+def _form_data(s: Solicitation) -> dict[str, Any]:
+    local = lambda dt: s.local(dt).replace(tzinfo=None) if dt else None  # noqa: E731
+    blank = [{}] * BLANK_ROWS
+    return {
+        **{name: getattr(s, name) for name in (
+            "title", "summary", "scope_md", "terms_md", "estimated_value", "initial_term_years",
+            "renewal_options", "renewal_term_years", "required_documents", "bid_bond_percent",
+            "cooperative", "cooperative_clause", "eligible_agency_types", "admin_fee_percent",
+            "prebid_conference_location", "opening_location")},
+        "eligible_states": ", ".join(s.eligible_states or []),
+        "categories": [c.id for c in s.categories],
+        **{name: local(getattr(s, name)) for name in ("publish_at", "questions_due_at",
+                                                       "prebid_conference_at", "due_at")},
+        "criteria": [{"name": c.name, "description": c.description, "points": c.points,
+                      "is_price": c.is_price} for c in s.criteria] + blank,
+        "items": [{"description": i.description, "unit": i.unit,
+                   "estimated_quantity": i.estimated_quantity} for i in s.items] + blank,
+        "notices": [{"medium": n.medium.value, "outlet": n.outlet, "published_on": n.published_on}
+                    for n in s.notices] + blank,
+    }
+
+
+@bp.route("/agency/solicitations/<int:solicitation_id>/edit", methods=["GET", "POST"])
+@roles_required(*OFFICERS)
+def edit(solicitation_id: int):
+    solicitation = _load_for_staff(solicitation_id)
+    if not solicitation.can_edit(current_user):
+        flash("Only a draft can be edited. A published solicitation changes through an addendum.", "warning")
+        return redirect(_staff_page(solicitation))
+    tz = solicitation.agency.timezone
+    if request.method == "POST":
+        form = SolicitationForm(timezone_name=tz)
+    else:
+        form = SolicitationForm(data=_form_data(solicitation), timezone_name=tz, formdata=None)
+    form.categories.choices = [(c.id, str(c)) for c in
+                               db.session.scalars(select(Category).order_by(Category.code))]
+    if form.validate_on_submit():
+        try:
+            services.save_draft(current_user, solicitation, **_draft_values(form))
+        except DomainError as exc:
+            db.session.rollback()
+            show_domain_error(form, exc)
+        else:
+            db.session.commit()
+            flash("Draft saved.", "success")
+            return redirect(_staff_page(solicitation))
+    return render_template("solicitations/edit.html", s=solicitation, form=form)
+
+
+def _draft_values(form: SolicitationForm) -> dict[str, Any]:
+    fields = {name: form[name].data for name in (
+        "title", "summary", "scope_md", "terms_md", "estimated_value", "initial_term_years",
+        "renewal_options", "renewal_term_years", "required_documents", "bid_bond_percent",
+        "cooperative", "cooperative_clause", "eligible_agency_types", "admin_fee_percent",
+        "prebid_conference_location", "opening_location")}
+    fields.update({name: form.utc(form[name].data) for name in (
+        "publish_at", "questions_due_at", "prebid_conference_at", "due_at")})
+    fields["eligible_states"] = form.state_codes()
+    fields["cooperative_clause"] = (fields["cooperative_clause"] or "").strip()
+    return {
+        "fields": fields,
+        "category_ids": form.categories.data,
+        "criteria": [{"name": r.name.data.strip(), "description": (r.description.data or "").strip(),
+                      "points": r.points.data, "is_price": r.is_price.data,
+                      "price_formula": PriceFormula.LOWEST_OVER_THIS if r.is_price.data else None}
+                     for r in form.filled(form.criteria)],
+        "items": [{"description": r.description.data.strip(), "unit": r.unit.data.strip(),
+                   "estimated_quantity": r.estimated_quantity.data} for r in form.filled(form.items)],
+        "notices": [{"medium": NoticeMedium(r.medium.data), "outlet": r.outlet.data.strip(),
+                     "published_on": r.published_on.data} for r in form.filled(form.notices)],
+    }
+
+
+@bp.route("/agency/solicitations/<int:solicitation_id>")
+@roles_required(*AGENCY_STAFF)
+def manage(solicitation_id: int):
+    solicitation = _load_for_staff(solicitation_id)
+    return _render_manage(solicitation)
+
+
+def _render_manage(solicitation: Solicitation, status: int = 200, **forms: Any):
+    tz = solicitation.agency.timezone
+    invite_form = forms.get("invite_form") or DemandInviteForm()
+    invite_form.agencies.choices = [
+        (a.id, f"{a.name} ({a.state})") for a in db.session.scalars(
+            select(Organization).where(Organization.kind == OrganizationKind.AGENCY,
+                                       Organization.id != solicitation.agency_id).order_by(Organization.name))]
+    invitations = db.session.scalars(select(DemandInvitation).where(
+        DemandInvitation.solicitation_id == solicitation.id)).all()
+    transitions = lifecycle.available_transitions(solicitation, current_user)
+    problems = {t.target: lifecycle.problems_for(solicitation, t.target, current_user, reason="x")
+                for t in transitions}
+    return render_template(
+        "solicitations/manage.html", s=solicitation, tz=tz, transitions=transitions, problems=problems,
+        volume=services.estimated_volume(solicitation), invitations=invitations,
+        addendum_form=forms.get("addendum_form") or AddendumForm(),
+        notice_form=forms.get("notice_form") or AddNoticeForm(),
+        reason_form=forms.get("reason_form") or ReasonForm(), note_form=NoteForm(),
+        invite_form=invite_form, answer_form=AnswerForm(), action_form=ActionForm(),
+        Status=SolicitationStatus,
+    ), status
+
+
+@bp.route("/agency/solicitations/<int:solicitation_id>/status/<target>", methods=["POST"])
+@roles_required(*AGENCY_STAFF)
+def change_status(solicitation_id: int, target: str):
+    solicitation = _load_for_staff(solicitation_id)
+    try:
+        to = SolicitationStatus(target)
+    except ValueError:
+        abort(404)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.change_status(current_user, solicitation, to, reason=request.form.get("reason", ""),
+                               note=request.form.get("note", ""))
+    except lifecycle.TransitionError as exc:
+        db.session.rollback()
+        flash(" ".join([exc.message, *exc.problems]), "danger")
+        return redirect(_staff_page(solicitation))
+    db.session.commit()
+    flash(f"{solicitation.number} is now {to.label.lower()}.", "success")
+    return redirect(_staff_page(solicitation))
+
+
+@bp.route("/agency/solicitations/<int:solicitation_id>/questions/<int:question_id>/answer", methods=["POST"])
+@roles_required(*OFFICERS)
+def answer(solicitation_id: int, question_id: int):
+    solicitation = _load_for_staff(solicitation_id)
+    question = get_or_404(Question, question_id)
+    if question.solicitation_id != solicitation.id:
+        abort(404)
+    form = AnswerForm()
+    if form.validate_on_submit():
+        try:
+            services.answer_question(current_user, question, form.answer.data)
+        except DomainError as exc:
+            db.session.rollback()
+            show_domain_error(None, exc)
+        else:
+            db.session.commit()
+            flash("Answer published to every vendor.", "success")
+    else:
+        flash("Write the answer before publishing it.", "danger")
+    return redirect(_staff_page(solicitation, "questions"))
+
+
+@bp.route("/agency/solicitations/<int:solicitation_id>/addenda", methods=["POST"])
+@roles_required(*OFFICERS)
+def issue_addendum(solicitation_id: int):
+    solicitation = _load_for_staff(solicitation_id)
+    form = AddendumForm()
+    if form.validate_on_submit():
+        tz = SolicitationForm(formdata=None, timezone_name=solicitation.agency.timezone)
+        try:
+            addendum = services.issue_addendum(
+                current_user, solicitation, title=form.title.data, body_md=form.body_md.data,
+                new_due_at=tz.utc(form.new_due_at.data), new_questions_due_at=tz.utc(form.new_questions_due_at.data))
+        except DomainError as exc:
+            db.session.rollback()
+            show_domain_error(form, exc)
+        else:
+            db.session.commit()
+            flash(f"Addendum {addendum.number} issued; followers have been notified.", "success")
+            return redirect(_staff_page(solicitation, "addenda"))
+    return _render_manage(solicitation, 200, addendum_form=form)
+
+
+@bp.route("/agency/solicitations/<int:solicitation_id>/notices", methods=["POST"])
+@roles_required(*OFFICERS)
+def add_notice(solicitation_id: int):
+    solicitation = _load_for_staff(solicitation_id)
+    form = AddNoticeForm()
+    if form.validate_on_submit():
+        try:
+            services.add_notice(current_user, solicitation, medium=NoticeMedium(form.medium.data),
+                                outlet=form.outlet.data.strip(), published_on=form.published_on.data)
+        except DomainError as exc:
+            db.session.rollback()
+            show_domain_error(form, exc)
+        else:
+            db.session.commit()
+            flash("Notice recorded.", "success")
+            return redirect(_staff_page(solicitation, "notices"))
+    return _render_manage(solicitation, 200, notice_form=form)
+
+
+@bp.route("/agency/solicitations/<int:solicitation_id>/demand", methods=["POST"])
+@roles_required(*OFFICERS)
+def invite_demand(solicitation_id: int):
+    solicitation = _load_for_staff(solicitation_id)
+    form = DemandInviteForm()
+    form.agencies.choices = [(a.id, a.name) for a in db.session.scalars(
+        select(Organization).where(Organization.kind == OrganizationKind.AGENCY))]
+    if form.validate_on_submit():
+        agencies = db.session.scalars(select(Organization).where(Organization.id.in_(form.agencies.data))).all()
+        try:
+            count = services.invite_demand(current_user, solicitation, list(agencies))
+        except DomainError as exc:
+            db.session.rollback()
+            show_domain_error(form, exc)
+        else:
+            db.session.commit()
+            flash(f"{count} agenc{'y' if count == 1 else 'ies'} asked for their quantities.", "success")
+            return redirect(_staff_page(solicitation, "demand"))
+    return _render_manage(solicitation, 200, invite_form=form)
+
+
+@bp.route("/agency/solicitations/<int:solicitation_id>/documents", methods=["POST"])
+@roles_required(*OFFICERS)
+def upload_document(solicitation_id: int):
+    solicitation = _load_for_staff(solicitation_id)
+    forbid_unless(solicitation.can_manage(current_user))
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if solicitation.status not in (SolicitationStatus.DRAFT, SolicitationStatus.PENDING_APPROVAL,
+                                   SolicitationStatus.APPROVED):
+        flash("Documents of a published solicitation are added through an addendum.", "warning")
+        return redirect(_staff_page(solicitation, "documents"))
+    upload = request.files.get("file")
+    title = (request.form.get("title") or "").strip()[:200]
+    try:
+        checked = check_upload(upload.filename if upload else None, upload.read() if upload else b"",
+                               allowed={"pdf", "docx", "xlsx"},
+                               max_bytes=current_app.config["MAX_DOCUMENT_BYTES"])
+    except DomainError as exc:
+        flash(exc.message, "danger")
+        return redirect(_staff_page(solicitation, "documents"))
+    stored = storage().save(checked.data)
+    doc = SolicitationDocument(solicitation=solicitation, title=title or checked.filename,
+                               filename=checked.filename, content_type=checked.content_type,
+                               size=stored.size, sha256=stored.sha256, storage_key=stored.key,
+                               uploaded_by_id=current_user.id)
+    db.session.add(doc)
+    db.session.flush()
+    record("document.uploaded", actor=current_user, obj=doc, organization_id=solicitation.agency_id,
+           data={"solicitation": solicitation.number, "filename": doc.filename, "sha256": doc.sha256})
+    db.session.commit()
+    flash(f"{doc.filename} uploaded.", "success")
+    return redirect(_staff_page(solicitation, "documents"))
+
+
+def parse_quantities(solicitation: Solicitation, formdata: MultiDict) -> tuple[dict[int, Decimal], dict[int, str]]:
+    """Quantities per price-sheet item from `qty-<item id>` fields; blank means none."""
+    quantities: dict[int, Decimal] = {}
+    errors: dict[int, str] = {}
+    for item in solicitation.items:
+        raw = (formdata.get(f"qty-{item.id}") or "").strip().replace(",", "")
+        if not raw:
+            continue
+        try:
+            value = Decimal(raw)
+        except InvalidOperation:
+            errors[item.id] = "Enter a number, like 250."
+            continue
+        if not value.is_finite() or value < 0:
+            errors[item.id] = "Enter zero or a positive number."
+        elif value > MAX_QUANTITY:
+            errors[item.id] = f"Enter at most {MAX_QUANTITY:,}."
+        elif value.as_tuple().exponent < -3:
+            errors[item.id] = "Use at most three decimal places."
+        else:
+            quantities[item.id] = value
+    return quantities, errors
