@@ -53,6 +53,8 @@ def _local(agency: Organization, days: int, hour: int) -> datetime:
     """A wall-clock time in the agency's zone, `days` from today, as UTC."""
     tz = ZoneInfo(agency.timezone)
     day = clock.now().astimezone(tz).date() + timedelta(days=days)
+    while day.weekday() >= 5:  # deadlines and openings fall on business days
+        day += timedelta(days=1)
     return datetime.combine(day, time(hour, 0), tzinfo=tz).astimezone(ZoneInfo("UTC"))
 
 
