@@ -36,6 +36,7 @@ class Transition:
     stamp: str | None = None  # column set to now
     label: str = ""
     extra: Callable[[Solicitation, "User | None", dict[str, Any]], None] | None = field(default=None)
+    clears: tuple[str, ...] = ()  # columns reset to NULL in the same compare-and-set
 
 
 def _record_approver(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> None:
@@ -66,7 +67,9 @@ TRANSITIONS: dict[tuple[S, S], Transition] = {
         Transition(S.PENDING_APPROVAL, S.APPROVED, frozenset({Role.APPROVER}),
                    (checks.approver_is_not_author, checks.content_complete), "approved_at",
                    "Approve", _record_approver),
-        Transition(S.APPROVED, S.DRAFT, OFFICERS, (), None, "Reopen for editing", _record_return),
+        # Reopening withdraws the approval: the edited draft must be approved again.
+        Transition(S.APPROVED, S.DRAFT, OFFICERS, (), None, "Reopen for editing", _record_return,
+                   clears=("approved_at", "approved_by_id")),
         Transition(S.APPROVED, S.PUBLISHED, OFFICERS | {SYSTEM},
                    (checks.publish_time_reached, checks.content_complete, checks.ready_to_publish),
                    "published_at", "Publish"),
@@ -129,6 +132,7 @@ def transition(solicitation: Solicitation, target: S, actor: User | None, **ctx:
     values: dict[str, Any] = {"status": target}
     if rule.stamp:
         values[rule.stamp] = now
+    values.update({column: None for column in rule.clears})
     if rule.extra:
         rule.extra(solicitation, actor, ctx)
         db.session.flush()

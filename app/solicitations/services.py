@@ -60,8 +60,9 @@ def next_number(agency: Organization, type_: SolicitationType) -> str:
         db.session.add(SolicitationCounter(**key, last_value=1))
         db.session.flush()
     value = db.session.scalar(select(SolicitationCounter.last_value).filter_by(**key))
-    prefix = f"{agency.short_code}-" if agency.short_code else ""
-    return f"{prefix}{type_.code}-{year}-{value:03d}"
+    # Numbers are unique platform-wide; an agency without a short code is told apart by its id.
+    prefix = agency.short_code or f"AG{agency.id}"
+    return f"{prefix}-{type_.code}-{year}-{value:03d}"
 
 
 def create_solicitation(actor: User, *, type_: SolicitationType, title: str) -> Solicitation:
@@ -150,25 +151,30 @@ def close_due_solicitations() -> dict[str, int]:
     return _apply_due(SolicitationStatus.PUBLISHED, SolicitationStatus.CLOSED, Solicitation.due_at)
 
 
-def _apply_due(source: SolicitationStatus, target: SolicitationStatus, column: Any) -> dict[str, int]:
+def _apply_due(source: SolicitationStatus, target: SolicitationStatus, column: Any) -> dict[str, Any]:
     due = db.session.scalars(
         select(Solicitation).where(Solicitation.status == source, column.is_not(None),
                                    column <= clock.now()).order_by(column)
     ).all()
-    done = blocked = 0
+    done = 0
+    blocked: list[str] = []
     for solicitation in due:
+        number = solicitation.number
         try:
             transition(solicitation, target, None)
         except TransitionError as exc:
             # e.g. an approved RFP whose due date passed before its publish time came
             db.session.rollback()
-            blocked += 1
-            current_app.logger.warning("%s not moved to %s: %s %s", solicitation.number,
+            blocked.append(number)
+            current_app.logger.warning("%s not moved to %s: %s %s", number,
                                        target.value, exc.message, exc.problems)
             continue
         db.session.commit()
         done += 1
-    return {target.value: done, "blocked": blocked}
+    result: dict[str, Any] = {target.value: done, "blocked": len(blocked)}
+    if blocked:
+        result["blocked_numbers"] = blocked  # operators see which ones need a person
+    return result
 
 
 # ----------------------------------------------------------------------------- questions

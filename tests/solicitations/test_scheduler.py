@@ -186,8 +186,9 @@ def test_a_solicitation_whose_due_date_passed_before_publication_is_not_publishe
 
     clock.freeze(T0 + timedelta(days=4))  # the scheduler was down past the due date
     output = _tick(runner)
-    assert "publish_due_solicitations: ok {'published': 1, 'blocked': 1}" in output
-    assert _last_result(app, "publish_due_solicitations") == {"published": 1, "blocked": 1}
+    assert "publish_due_solicitations: ok {'published': 1, 'blocked': 1" in output
+    assert _last_result(app, "publish_due_solicitations") == {"published": 1, "blocked": 1,
+                                                              "blocked_numbers": [late.number]}
     assert _state(app, late.id)["status"] == S.APPROVED
     assert _state(app, late.id)["published_at"] is None
     assert audit_events(late.id) == late_events
@@ -201,7 +202,8 @@ def test_a_solicitation_whose_due_date_passed_before_publication_is_not_publishe
     total = _audit_count(app)
     _tick(runner)
     assert _audit_count(app) == total
-    assert _last_result(app, "publish_due_solicitations") == {"published": 0, "blocked": 1}
+    assert _last_result(app, "publish_due_solicitations") == {"published": 0, "blocked": 1,
+                                                              "blocked_numbers": [late.number]}
     assert _last_result(app, "close_due_solicitations") == {"closed": 0, "blocked": 0}
     assert _state(app, late.id)["status"] == S.APPROVED
 
