@@ -1,5 +1,4 @@
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from app.bids.models import BidVersion
@@ -21,7 +20,6 @@ def new_sealing_key() -> None:
 def check_bids() -> None:
     """Open every stored bid version with the configured key and check it against its receipt
     digest; exit 1 naming the first that fails (a wrong key or a changed record)."""
-    current_app.logger.info("checking sealed bid versions")
     failures = 0
     for version in db.session.scalars(db.select(BidVersion).order_by(BidVersion.id)):
         problems = stored_record_problems(version)

@@ -121,7 +121,7 @@ def tabulation_csv(solicitation_id: int):
             cells += ["", ""] if cell is None or cell.unit_price is None else [cell.unit_price, cell.extended]
         lowest = [b.vendor.name for b, c in zip(tab.bids, row.cells, strict=True) if row.is_lowest(c)]
         writer.writerow([row.item.position, row.item.description, row.item.unit,
-                         row.item.estimated_quantity.normalize(), *cells,
+                         format(row.item.estimated_quantity.normalize(), "f"), *cells,
                          "" if row.lowest is None else row.lowest, "; ".join(lowest)])
     totals = []
     for bid in tab.bids:

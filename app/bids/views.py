@@ -64,7 +64,7 @@ def bid_form(number: str):
 
     form = form_class()
     form.validate()  # per-field messages; what is valid is still saved
-    if form.csrf_token.errors:
+    if getattr(form, "csrf_token", None) is not None and form.csrf_token.errors:
         return _render_form(s, bid, form, 400)
     prices = {item.id: pricefiles.parse_unit_price(form[name].data or "")
               for item, name in form.price_fields if not form[name].errors}
