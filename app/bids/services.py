@@ -115,6 +115,7 @@ def save_draft(actor: User, s: Solicitation, *, prices: dict[int, Decimal | None
     the view keeps invalid ones on the page with their messages."""
     _require_bidder(actor)
     _require_accepting(s)
+    _hold_for_bidding(s)  # first, before any row of this bid is locked (no deadlock with the opening)
     bid = find_bid(actor.organization_id, s)
     if bid is None:
         bid = Bid(solicitation_id=s.id, vendor_id=actor.organization_id, created_by_id=actor.id)
@@ -169,6 +170,7 @@ def attach_document(actor: User, bid: Bid, requirement: str, upload: CheckedUplo
 def remove_document(actor: User, bid: Bid, document: BidDocument) -> None:
     _require_bidder(actor)
     _require_accepting(bid.solicitation)
+    _hold_for_bidding(bid.solicitation)
     if document.bid_id != bid.id or document.superseded_at is not None:
         raise DomainError("That file is not part of your draft.")
     document.superseded_at = clock.now()

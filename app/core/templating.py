@@ -61,13 +61,17 @@ def format_money(value: Decimal | int | float | None) -> str:
     return f"${Decimal(value):,.2f}"
 
 
+def _price_decimals(number: Decimal) -> int:
+    """Cents at least, up to 4 decimals when the price has them (0.0375 per sheet)."""
+    return max(2, min(4, -number.normalize().as_tuple().exponent))
+
+
 def format_unit_price(value: Decimal | None) -> str:
-    """Unit prices keep up to 4 decimals: $1,234.50, $0.0375."""
+    """$1,234.50, $0.0375."""
     if value is None:
         return "—"
     number = Decimal(value)
-    decimals = max(2, min(4, -number.normalize().as_tuple().exponent))
-    return f"${number:,.{decimals}f}"
+    return f"${number:,.{_price_decimals(number)}f}"
 
 
 def price_input(value: Decimal | None) -> str:
@@ -75,8 +79,7 @@ def price_input(value: Decimal | None) -> str:
     if value is None:
         return ""
     number = Decimal(value)
-    decimals = max(2, min(4, -number.normalize().as_tuple().exponent))
-    return f"{number:.{decimals}f}"
+    return f"{number:.{_price_decimals(number)}f}"
 
 
 def format_number(value: Decimal | int | float | None) -> str:
