@@ -17,7 +17,8 @@ def _unit_price(form: FlaskForm, field: StringField) -> None:
     try:
         parse_unit_price(field.data or "")
     except ValueError as exc:
-        raise ValidationError(str(exc).capitalize() + ".") from None
+        message = str(exc)  # not str.capitalize(): it would lower-case the quoted value ("NaN")
+        raise ValidationError(message[:1].upper() + message[1:] + ".") from None
 
 
 class BidForm(FlaskForm):

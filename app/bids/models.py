@@ -122,6 +122,11 @@ class Bid(TimestampMixin, db.Model):
         return [d for d in self.documents if d.superseded_at is None]
 
     @property
+    def missing_lines(self) -> int:
+        """Price-sheet lines the opened bid leaves without a price."""
+        return sum(1 for line in self.lines if line.unit_price is None)
+
+    @property
     def is_opened(self) -> bool:
         return self.opened_at is not None
 

@@ -81,7 +81,7 @@ def render_tabulation_pdf(tab: Tabulation) -> bytes:
         rows.append(["", "Responsiveness", "", *[b.responsiveness.label for b in group]])
         bidder_width = (CONTENT_WIDTH * 0.62) / len(group)
         story.append(data_table(header, rows, numeric=set(range(2, 3 + len(group))), styles=styles,
-                                col_widths=[CONTENT_WIDTH * 0.06, CONTENT_WIDTH * 0.24, CONTENT_WIDTH * 0.08,
+                                col_widths=[CONTENT_WIDTH * 0.08, CONTENT_WIDTH * 0.22, CONTENT_WIDTH * 0.08,
                                             *[bidder_width] * len(group)]))
         story.append(Spacer(1, 8))
     return build_pdf(story, title=f"Bid tabulation {s.number}", subject=s.title)

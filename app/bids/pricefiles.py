@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -35,9 +36,9 @@ def parse_unit_price(text: str) -> Decimal | None:
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise ValueError(f"“{text.strip()[:40]}” is not a number; enter a price like 1234.50") from None
-    if not value.is_finite():
-        raise ValueError("enter a price like 1234.50")
+        value = None
+    if value is None or not value.is_finite():  # NaN and Infinity parse, but are no price
+        raise ValueError(f"“{text.strip()[:40]}” is not a number; enter a price like 1234.50")
     if value < 0:
         raise ValueError("a price cannot be negative")
     if value > MAX_UNIT_PRICE:
@@ -124,6 +125,10 @@ def _rows_from_xlsx(data: bytes) -> list[list[str]]:
             if len(rows) > 10_000:
                 raise DomainError("The XLSX file has too many rows for a price sheet.", field="price_file")
         return rows
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, IndexError, TypeError, ValueError, OSError):
+        # A damaged or hand-made sheet, e.g. a number cell holding text, fails while it is read.
+        raise DomainError("The XLSX file cannot be read; it may be damaged or not an Excel "
+                          "workbook.", field="price_file") from None
     finally:
         wb.close()
 
@@ -131,6 +136,8 @@ def _rows_from_xlsx(data: bytes) -> list[list[str]]:
 def _cell_text(value: object) -> str:
     if isinstance(value, float):
         # Spreadsheets store 12.5 as a float; repr gives its shortest exact decimal form.
+        if not math.isfinite(value):
+            return repr(value)  # "inf", "nan": refused as not a number, by row
         return repr(value) if value != int(value) else str(int(value))
     return str(value)
 

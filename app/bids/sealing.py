@@ -1,5 +1,6 @@
 """Bid events in the audit trail stay sealed until the opening: their actor, organization and
-details are shown only to the bidder's own organization before then."""
+details are shown only to the bidder's own organization before then. Addendum acknowledgements
+are sealed too: a vendor acknowledges on the bid form, so they tell who is preparing a bid."""
 from __future__ import annotations
 
 from typing import Any
@@ -10,9 +11,11 @@ from app.audit.views import register_redaction
 from app.extensions import db
 from app.solicitations.models import Solicitation
 
+SEALED_ACTIONS = frozenset({"addendum.acknowledged"})
+
 
 def sealed_bid_events(events: list[Any], viewer: Any) -> set[int]:
-    candidates = [e for e in events if e.action.startswith("bid.") and isinstance(e.data, dict)
+    candidates = [e for e in events if (e.action.startswith("bid.") or e.action in SEALED_ACTIONS) and isinstance(e.data, dict)
                   and e.data.get("solicitation_id") and e.organization_id != viewer.organization_id]
     if not candidates:
         return set()

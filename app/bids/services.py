@@ -55,6 +55,13 @@ class BidsClosed(DomainError):
     """The deadline has passed (or the solicitation is no longer taking bids)."""
 
 
+class StoredRecordChanged(DomainError, SealError):
+    """A sealed version or file no longer opens, or no longer hashes to what was sealed: it was
+    changed (or lost) in storage. Pages that would show it say so instead of failing."""
+
+    status_code = 409
+
+
 # ----------------------------------------------------------------------------- the draft
 @dataclass
 class Draft:
@@ -183,8 +190,16 @@ def _document_context(bid_id: int, sha256: str) -> str:
 
 def read_document(document: BidDocument) -> bytes:
     """The plain file. Callers authorise first (bidder, or staff after the opening)."""
-    sealed = storage().read(document.storage_key)
-    return unseal(document.bid.solicitation_id, sealed, _document_context(document.bid_id, document.sha256))
+    try:
+        data = unseal(document.bid.solicitation_id, storage().read(document.storage_key),
+                      _document_context(document.bid_id, document.sha256))
+    except (SealError, OSError):
+        data = None
+    if data is None or hashlib.sha256(data).hexdigest() != document.sha256:
+        raise StoredRecordChanged(f"The stored file {document.filename} is missing or was changed after it "
+                                  "was uploaded; it cannot be given out. Check the bid's receipt on the "
+                                  "verify page.")
+    return data
 
 
 # ----------------------------------------------------------------------------- checks
@@ -253,8 +268,13 @@ def _version_context(bid_id: int, number: int) -> str:
 
 
 def read_version_content(version: BidVersion) -> dict[str, Any]:
-    raw = unseal(version.bid.solicitation_id, version.sealed_content,
-                 _version_context(version.bid_id, version.number))
+    try:
+        raw = unseal(version.bid.solicitation_id, version.sealed_content,
+                     _version_context(version.bid_id, version.number))
+    except SealError:
+        raise StoredRecordChanged(f"The sealed record of receipt {version.receipt_number} no longer opens: "
+                                  "it was changed after it was sealed. Check the receipt on the verify "
+                                  "page.") from None
     return json.loads(raw)
 
 
@@ -385,7 +405,8 @@ def counted_bids(s: Solicitation) -> list[Bid]:
 
 def opened_bids(s: Solicitation) -> list[Bid]:
     bids = db.session.scalars(select(Bid).where(Bid.solicitation_id == s.id, Bid.opened_at.is_not(None))).all()
-    return sorted(bids, key=lambda b: (b.total is None, b.total or 0, b.vendor.name))
+    # Complete bids first, lowest total first; a bid that leaves lines unpriced is not "lowest".
+    return sorted(bids, key=lambda b: (b.total is None, bool(b.missing_lines), b.total or 0, b.vendor.name))
 
 
 def _extended(unit_price: Decimal | None, quantity: Decimal) -> Decimal | None:
@@ -415,7 +436,15 @@ def unseal_bids(s: Solicitation, actor: User | None) -> list[Bid]:
     opened = []
     for bid in counted_bids(s):
         version = bid.current_version
-        content = read_version_content(version)
+        try:
+            content = read_version_content(version)
+        except StoredRecordChanged:
+            # One damaged record must not stop the public opening of the others: it is opened
+            # without prices and flagged for the agency's decision (and fails receipt verification).
+            bid.flags = ["The sealed record does not open: it was changed after it was sealed"]
+            bid.opened_at = now
+            opened.append(bid)
+            continue
         flags = _flags(s, content)
         if content_digest(content) != version.digest:
             flags.insert(0, "Stored content does not match its receipt digest")

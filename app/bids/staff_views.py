@@ -73,8 +73,12 @@ def staff_bid(solicitation_id: int, bid_id: int):
         elif not form.decision.data:
             form.decision.errors = [*form.decision.errors, "Choose responsive or non-responsive."]
     version = bid.current_version
+    try:
+        content, damaged = services.read_version_content(version), None
+    except services.StoredRecordChanged as exc:
+        content, damaged = None, exc.message  # still decided on: shown, not hidden
     return render_template("bids/staff_bid.html", s=s, bid=bid, form=form, version=version,
-                           content=services.read_version_content(version))
+                           content=content, damaged=damaged)
 
 
 @bp.route("/agency/solicitations/<int:solicitation_id>/bids/<int:bid_id>/documents/<int:document_id>")

@@ -71,9 +71,10 @@ def bid_form(number: str):
     _apply_price_file(s, form, prices)
     uploads = _checked_uploads(form)
     acknowledge = [addendum for addendum, name in form.addendum_fields if form[name].data]
+    notes = None if form.notes.errors else form.notes.data or ""  # None: invalid notes keep the saved ones
     has_errors = any(field.errors for field in form)
     try:
-        bid = services.save_draft(current_user, s, prices=prices, notes=form.notes.data or "",
+        bid = services.save_draft(current_user, s, prices=prices, notes=notes,
                                   attestations=form.attestations, uploads=uploads, acknowledge=acknowledge)
         if form.submit.data and not has_errors:
             version = services.submit_bid(current_user, s)
@@ -83,8 +84,11 @@ def bid_form(number: str):
     except DomainError as exc:
         # Not submitted: keep the draft (what was valid) and say why.
         db.session.rollback()
-        bid = services.save_draft(current_user, s, prices=prices, notes=form.notes.data or "",
-                                  attestations=form.attestations, uploads=uploads, acknowledge=acknowledge)
+        try:
+            bid = services.save_draft(current_user, s, prices=prices, notes=notes,
+                                      attestations=form.attestations, uploads=uploads, acknowledge=acknowledge)
+        except services.BidsClosed:  # the deadline passed in between
+            return _refuse_late(s, "submit")
         db.session.commit()
         flash(exc.message + " Your draft is saved.", "danger")
         return redirect(url_for("bids.bid_form", number=number))
@@ -141,10 +145,23 @@ def _checked_uploads(form: BidForm) -> list:
         data = upload.read(limit + 1)
         try:
             uploads.append((requirement, check_upload(upload.filename, data, allowed=DOCUMENT_TYPES,
-                                                      max_bytes=limit, field=name)))
+                                                      max_bytes=limit, field=name,
+                                                      size=_upload_size(upload, len(data)))))
         except DomainError as exc:
             form[name].errors = [*form[name].errors, exc.message]
     return uploads
+
+
+def _upload_size(upload, read: int) -> int:
+    """The whole size of an uploaded file, found without reading the rest of it."""
+    try:
+        stream = upload.stream
+        here = stream.tell()
+        size = stream.seek(0, 2)
+        stream.seek(here)
+    except (AttributeError, OSError, ValueError):
+        return read
+    return max(size, read)
 
 
 def _refuse_late(s: Solicitation, attempted: str):

@@ -49,8 +49,9 @@ def _find(title: str) -> Solicitation | None:
     return db.session.scalar(select(Solicitation).where(Solicitation.title == title))
 
 
-def seed_bids() -> int:
-    created = 0
+def seed_bids() -> tuple[int, int]:
+    """Returns (solicitations created, bids created)."""
+    created = solicitations = 0
     rfp = _find(COOPERATIVE_RFP_TITLE)
     blue_ridge = _user("vendor.admin@blueridge.example")
     if rfp is not None and rfp.accepting_bids and bids.find_bid(blue_ridge.organization_id, rfp) is None:
@@ -61,8 +62,9 @@ def seed_bids() -> int:
         created += 1
     if _find(OPENED_IFB_TITLE) is None:
         _opened_ifb()
+        solicitations += 1
         created += 3
-    return created
+    return solicitations, created
 
 
 def _opened_ifb() -> None:

@@ -21,7 +21,8 @@ def seed_command() -> None:
         created = seed_demo()
         categories = ensure_builtin_categories()
         solicitations = seed_solicitations()
-        bids = seed_bids()
+        opened, bids = seed_bids()
+        solicitations += opened
     db.session.commit()
     click.echo(f"Demo data: {created['organizations']} organizations, {created['users']} users, "
                f"{categories} categories, {solicitations} solicitations and {bids} bids created "

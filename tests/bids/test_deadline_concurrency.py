@@ -13,8 +13,9 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import requests
 from sqlalchemy import select, update
@@ -24,7 +25,7 @@ from app.core import clock
 from app.extensions import db
 from tests.bids.conftest import make_pdf
 
-VENDORS = 24
+VENDORS = 30
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 RECEIPT_URL = re.compile(r"/bids/receipts/([A-Z0-9-]+)$")
 RECEIPT_NUMBER = re.compile(r"<strong>([A-Z0-9-]+)</strong>")
@@ -32,13 +33,15 @@ RECEIPT_DIGEST = re.compile(r'class="col-sm-9 digest">([0-9a-f]{64})<')
 
 
 def _offsets(n: int) -> list[float]:
-    """Seconds from due_at at which each client sends: 1/6 well before, 2/3 within +-300 ms,
-    1/6 after."""
-    early = n // 6
-    late = n // 6
-    near = n - early - late
+    """Seconds from due_at at which each client sends: 1/6 well before, 1/6 after and the rest
+    within 300 ms of it: half spread evenly, half in a burst in the last 120 ms before it and the
+    first 10 ms after (requests still in flight at due_at, checked again in their transaction)."""
+    early = late = n // 6
+    spread = (n - early - late) // 2
+    burst = n - early - late - spread
     return ([-1.5 + 0.15 * i for i in range(early)]
-            + [-0.3 + 0.6 * i / max(near - 1, 1) for i in range(near)]
+            + [-0.3 + 0.6 * i / max(spread - 1, 1) for i in range(spread)]
+            + [-0.12 + 0.13 * i / max(burst - 1, 1) for i in range(burst)]
             + [0.45 + 0.15 * i for i in range(late)])
 
 
@@ -64,19 +67,36 @@ class Client:
     page_digest: str | None = None
 
 
+def _stored_files(root: str) -> set[str]:
+    return {path.name for path in Path(root).rglob("*") if path.is_file()}
+
+
 def _csrf(response: requests.Response) -> str:
     found = CSRF_META.search(response.text)
     assert found, response.text[:500]
     return found.group(1)
 
 
-def test_submissions_straddling_the_deadline(app, bidding, make_vendor, open_bids):
+def test_submissions_straddling_the_deadline(app, bidding, make_vendor, open_bids, monkeypatch):
     from app.audit.models import AuditEvent
     from app.bids import services
     from app.bids.models import Bid, BidStatus, BidVersion
     from app.solicitations.models import Solicitation
 
     clock.reset()  # the real clock throughout: nothing here is frozen or advanced
+    # Count the refusals decided inside the submission's transaction (the request had passed
+    # the view's first check): informative only, as it depends on timing.
+    in_transaction = []
+    accepted_at = services._accepted_at
+
+    def counting_accepted_at(s):
+        try:
+            return accepted_at(s)
+        except services.BidsClosed:
+            in_transaction.append(s.id)
+            raise
+
+    monkeypatch.setattr(services, "_accepted_at", counting_accepted_at)
     vendors = [make_vendor() for _ in range(VENDORS)]
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     server_thread = threading.Thread(target=server.serve_forever, name="deadline-server", daemon=True)
@@ -128,12 +148,14 @@ def test_submissions_straddling_the_deadline(app, bidding, make_vendor, open_bid
             c.status = response.status_code
             c.location = response.headers.get("Location", "")
 
+        files_before = _stored_files(app.config["STORAGE_DIR"])
         threads = [threading.Thread(target=fire, args=(c,)) for c in clients]
         for t in threads:
             t.start()
         for t in threads:
             t.join(timeout=120)
         assert not any(t.is_alive() for t in threads), "a submission never finished"
+        new_files = _stored_files(app.config["STORAGE_DIR"]) - files_before
 
         # Classify: a receipt (302 to it), or a refusal (302 back to the form); nothing else.
         for c in clients:
@@ -147,7 +169,8 @@ def test_submissions_straddling_the_deadline(app, bidding, make_vendor, open_bid
         accepted = [c for c in clients if c.receipt]
         refused = [c for c in clients if not c.receipt]
         print(f"\n[deadline] {app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}: "
-              f"accepted={len(accepted)} refused={len(refused)} of {len(clients)}; "
+              f"accepted={len(accepted)} refused={len(refused)} of {len(clients)} "
+              f"({len(in_transaction)} of them inside the transaction); "
               "offsets (s) accepted: " + " ".join(f"{c.offset:+.2f}" for c in accepted) +
               " | refused: " + " ".join(f"{c.offset:+.2f}" for c in refused))
         assert accepted and refused, "the submissions did not straddle the deadline; adjust the offsets"
@@ -195,11 +218,14 @@ def test_submissions_straddling_the_deadline(app, bidding, make_vendor, open_bid
         assert len(refusals) == len(refused)
         assert sorted(e.actor_id for e in refusals) == sorted(c.user.id for c in refused)
         assert all(e.data["attempted"] == "submit" for e in refusals)
+        assert all(datetime.fromisoformat(e.data["at"]) >= due_at for e in refusals)
         for c in refused:
             bid = services.find_bid(c.user.organization_id, s)
             assert bid is None or not bid.versions
         accepted_vendor_ids = {c.user.organization_id for c in accepted}
         assert {b.vendor_id for b in services.counted_bids(s)} == accepted_vendor_ids
+        # A refused upload leaves no file behind: the only new files are the accepted bids' W-9s.
+        assert new_files == {v.bid.working_documents[0].storage_key for v in versions}
 
     # The opening, in real time (due_at has passed): close, then open as the officer.
     assert clock.now() >= due_at
