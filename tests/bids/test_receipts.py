@@ -200,17 +200,21 @@ def test_tampered_opened_price_fails_verification(app, bidding, submitted, clien
     _assert_tampered(client, runner, submitted, "The opened price for line 1 differs from the sealed bid.")
 
 
-def test_tampered_sealed_content_fails_verification(app, bidding, submitted, client, runner, open_bids):
+def _flip_a_sealed_byte(app, receipt: str) -> None:
     from app.bids.models import BidVersion
 
-    open_bids(bidding)
-    assert _check_bids(runner).exit_code == 0
     with app.app_context():
-        version = db.session.scalar(select(BidVersion).where(BidVersion.receipt_number == submitted.receipt))
+        version = db.session.scalar(select(BidVersion).where(BidVersion.receipt_number == receipt))
         flipped = bytearray(version.sealed_content)
         flipped[40] ^= 0x01
         version.sealed_content = bytes(flipped)
         db.session.commit()
+
+
+def test_tampered_sealed_content_fails_verification(app, bidding, submitted, client, runner, open_bids):
+    open_bids(bidding)
+    assert _check_bids(runner).exit_code == 0
+    _flip_a_sealed_byte(app, submitted.receipt)
     _assert_tampered(client, runner, submitted, "The sealed content of this version does not open")
     # Staff asking for the bid are told the record was changed (not a server error, not a guess),
     # on the page where they decide on it.
@@ -223,14 +227,9 @@ def test_tampered_sealed_content_fails_verification(app, bidding, submitted, cli
 
 def test_a_damaged_sealed_record_does_not_stop_the_opening(app, bidding, submitted, client, runner, open_bids):
     """Changed before the opening: the other bids open; this one opens without prices, flagged."""
-    from app.bids.models import Bid, BidVersion
+    from app.bids.models import Bid
 
-    with app.app_context():
-        version = db.session.scalar(select(BidVersion).where(BidVersion.receipt_number == submitted.receipt))
-        flipped = bytearray(version.sealed_content)
-        flipped[40] ^= 0x01
-        version.sealed_content = bytes(flipped)
-        db.session.commit()
+    _flip_a_sealed_byte(app, submitted.receipt)
     open_bids(bidding)
     with app.app_context():
         bid = db.session.get(Bid, submitted.bid_id)
