@@ -47,7 +47,8 @@ class Config:
     # Login protection: per-address rate limit plus per-account lockout.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    # Per client address; raise it only for load tests (bench/bid_rush.py signs many vendors in).
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     LOGIN_LOCKOUT_THRESHOLD = 5
     LOGIN_LOCKOUT_MINUTES = 15
 
@@ -72,6 +73,13 @@ class Config:
     STORAGE_DIR = os.environ.get("STORAGE_DIR", str(INSTANCE_DIR / "files"))
     MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
+    # Sealed bids: the master key lives outside the database, in SEALING_KEY (base64, 32 bytes)
+    # or in a key file. Development creates the file on first use; production never does.
+    SEALING_KEY = os.environ.get("SEALING_KEY")
+    SEALING_KEY_FILE = os.environ.get("SEALING_KEY_FILE", str(INSTANCE_DIR / "sealing.key"))
+    SEALING_KEY_AUTO_CREATE = True
+    MAX_BID_DOCUMENT_BYTES = 20 * 1024 * 1024
+
     SCHEDULER_OUTBOX_SECONDS = 30
     SCHEDULER_DUE_WORK_SECONDS = 60
 
@@ -95,6 +103,8 @@ class TestConfig(Config):
     ARGON2_PARALLELISM = 1
     RATELIMIT_STORAGE_URI = "memory://"
     PUBLIC_BASE_URL = "http://localhost"
+    SEALING_KEY = "q0dYlq3qV2yCz7iBgUuIVh3OQm0c9cO7yD0SxgkzZVo="
+    MAX_BID_DOCUMENT_BYTES = 2 * 1024 * 1024
 
 
 class ProductionConfig(Config):
@@ -102,6 +112,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     FORCE_HTTPS = True
     PREFERRED_URL_SCHEME = "https"
+    SEALING_KEY_AUTO_CREATE = False  # a lost key loses every sealed bid: create it deliberately
 
     @classmethod
     def check(cls) -> None:
@@ -109,6 +120,9 @@ class ProductionConfig(Config):
             raise RuntimeError("Set SECRET_KEY in the environment for production.")
         if not os.environ.get("DATABASE_URL"):
             raise RuntimeError("Set DATABASE_URL in the environment for production.")
+        if not cls.SEALING_KEY and not Path(cls.SEALING_KEY_FILE).exists():
+            raise RuntimeError("Set SEALING_KEY, or create the key file SEALING_KEY_FILE "
+                               "(flask keys new-sealing-key), for production.")
 
 
 CONFIGS = {

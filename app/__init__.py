@@ -107,6 +107,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.accounts import bp as accounts_bp
     from app.audit import bp as audit_bp
+    from app.bids import bp as bids_bp
     from app.core.views import bp as core_bp
     from app.solicitations import bp as solicitations_bp
 
@@ -114,16 +115,18 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(solicitations_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(bids_bp)
 
 
 def _register_cli(app: Flask) -> None:
     from app.audit.cli import audit_cli
+    from app.bids.cli import keys_cli
     from app.demo.cli import demo_cli
     from app.jobs.cli import scheduler_cli
     from app.notifications.cli import outbox_cli
     from app.solicitations.cli import categories_cli
 
-    for group in (audit_cli, demo_cli, scheduler_cli, outbox_cli, categories_cli):
+    for group in (audit_cli, keys_cli, demo_cli, scheduler_cli, outbox_cli, categories_cli):
         app.cli.add_command(group)
 
     # Models must be imported for Alembic to see every table.

@@ -1,6 +1,7 @@
 """Every model, imported in one place for Alembic and the test fixtures."""
 from app.accounts.models import Invitation, Organization, PasswordResetToken, User, UserRole
 from app.audit.models import AuditChainHead, AuditEvent
+from app.bids.models import Bid, BidDocument, BidLine, BidVersion
 from app.jobs.models import JobRun
 from app.notifications.models import OutboxMessage
 from app.solicitations.communications import Addendum, AddendumAcknowledgement, Follow, Question
@@ -17,6 +18,10 @@ from app.solicitations.models import (
 )
 
 __all__ = [
+    "Bid",
+    "BidDocument",
+    "BidLine",
+    "BidVersion",
     "Addendum",
     "AddendumAcknowledgement",
     "Category",

@@ -1,3 +1,6 @@
+from collections.abc import Callable
+from typing import Any
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -10,6 +13,14 @@ from app.core.permissions import roles_required
 from app.core.roles import Role
 from app.extensions import db
 
+# Packages register functions (events, viewer) -> ids of events to show without their actor,
+# organization and details (sealed bids, until their opening).
+_REDACTIONS: list[Callable[[list[AuditEvent], Any], set[int]]] = []
+
+
+def register_redaction(check: Callable[[list[AuditEvent], Any], set[int]]) -> None:
+    _REDACTIONS.append(check)
+
 
 @bp.route("/")
 @roles_required(Role.ADMIN, Role.AGENCY_ADMIN, Role.VENDOR_ADMIN)
@@ -21,7 +32,9 @@ def index():
     if action:
         query = query.where(AuditEvent.action.startswith(action, autoescape=True))
     page = db.paginate(query, per_page=50, error_out=False)
-    return render_template("audit/index.html", page=page, action=action, verify_form=ActionForm())
+    redacted = set().union(*(check(page.items, current_user) for check in _REDACTIONS))
+    return render_template("audit/index.html", page=page, action=action, verify_form=ActionForm(),
+                           redacted=redacted)
 
 
 @bp.route("/verify", methods=["POST"])

@@ -1,6 +1,8 @@
 """The one source of "now" (UTC). Tests move it; nothing else calls datetime.now()."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
 _frozen_at: datetime | None = None
@@ -34,3 +36,14 @@ def reset() -> None:
     global _frozen_at, _offset
     _frozen_at = None
     _offset = timedelta(0)
+
+
+@contextmanager
+def preserved() -> Iterator[None]:
+    """Whatever the block does to the clock is undone when it ends (demo data lived in the past)."""
+    global _frozen_at, _offset
+    saved = (_frozen_at, _offset)
+    try:
+        yield
+    finally:
+        _frozen_at, _offset = saved

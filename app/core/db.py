@@ -81,9 +81,17 @@ def enforce_sqlite_foreign_keys(engine: Any) -> None:
 
     if engine.dialect.name != "sqlite":
         return
+    database = engine.url.database or ""
+    on_disk = database not in ("", ":memory:") and "mode=memory" not in database
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Several workers (or threads) write to one file: wait for the write lock instead of
+        # failing with "database is locked" after the driver's default 5 s, and (WAL) let readers
+        # go on while a bid is being written.
+        cursor.execute("PRAGMA busy_timeout=30000")
+        if on_disk:
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()

@@ -13,6 +13,7 @@ MESSAGES = {
     403: ("Not allowed", "Your account does not have access to this page."),
     404: ("Page not found", "There is no page at this address. It may have moved or never existed."),
     405: ("Method not allowed", "This page cannot be used that way."),
+    409: ("Record does not match", "What is stored no longer matches what was recorded."),
     413: ("Too large", "What you sent is larger than this site accepts."),
     429: ("Too many attempts", "Too many requests came from your connection. Wait a minute and try again."),
     500: ("Something went wrong", "An unexpected error occurred. It has been logged; please try again later."),

@@ -55,12 +55,15 @@ def describe_size(size: int) -> str:
 
 
 def check_upload(filename: str | None, data: bytes, *, allowed: set[str], max_bytes: int,
-                 field: str | None = None) -> CheckedUpload:
+                 field: str | None = None, size: int | None = None) -> CheckedUpload:
+    """`size`: the whole file's size when the caller read only the first max_bytes + 1 bytes."""
     name = (filename or "").strip()
     if not name:
         raise DomainError("Choose a file to upload.", field=field)
-    if "/" in name or "\\" in name or name.startswith(".") or "\x00" in name:
+    if "/" in name or "\\" in name or "\x00" in name:
         raise DomainError("The file name must be a plain name without folders (no / or \\).", field=field)
+    if name.startswith("."):
+        raise DomainError("The file name must not start with a dot; rename the file.", field=field)
     if len(name) > 200:
         raise DomainError("The file name is too long; rename the file to at most 200 characters.", field=field)
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -70,7 +73,7 @@ def check_upload(filename: str | None, data: bytes, *, allowed: set[str], max_by
     if not data:
         raise DomainError(f"{name} is empty.", field=field)
     if len(data) > max_bytes:
-        raise DomainError(f"{name} is too large ({describe_size(len(data))}); the limit is "
+        raise DomainError(f"{name} is too large ({describe_size(max(size or 0, len(data)))}); the limit is "
                           f"{describe_size(max_bytes)}.", field=field)
     if not _content_matches(extension, data):
         raise DomainError(f"{name} does not contain what a .{extension} file should; it may be "

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
 
 
 @dataclass(frozen=True)
@@ -52,3 +54,25 @@ class LocalStorage:
 
 def storage() -> LocalStorage:
     return LocalStorage(current_app.config["STORAGE_DIR"])
+
+
+def save_with_transaction(session: Session, data: bytes) -> StoredFile:
+    """Save a file whose row is written in `session`'s current transaction. If that transaction
+    does not commit (refused, rolled back, or the request failed), the file is deleted, so a
+    refused upload leaves nothing behind."""
+    store = storage()
+    stored = store.save(data)
+    session.info.setdefault("pending_files", []).append((str(store.root), stored.key))
+    return stored
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_pending_files(session: Session) -> None:
+    session.info.pop("pending_files", None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _discard_pending_files(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the outermost transaction ended without a commit
+        for root, key in session.info.pop("pending_files", []):
+            LocalStorage(root).delete(key)

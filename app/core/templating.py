@@ -25,6 +25,7 @@ NAV_ITEMS = (
     NavItem("Solicitations", "solicitations.index", public=True),
     NavItem("Dashboard", "core.dashboard"),
     NavItem("Our solicitations", "solicitations.staff_index", AGENCY_STAFF),
+    NavItem("My bids", "bids.my_bids", frozenset({Role.VENDOR_ADMIN, Role.VENDOR_USER})),
     NavItem("Following", "solicitations.follows", frozenset({Role.VENDOR_ADMIN, Role.VENDOR_USER})),
     NavItem("Team", "accounts.team", frozenset({Role.AGENCY_ADMIN, Role.VENDOR_ADMIN})),
     NavItem("Organization", "accounts.organization_settings",
@@ -60,6 +61,27 @@ def format_money(value: Decimal | int | float | None) -> str:
     return f"${Decimal(value):,.2f}"
 
 
+def _price_decimals(number: Decimal) -> int:
+    """Cents at least, up to 4 decimals when the price has them (0.0375 per sheet)."""
+    return max(2, min(4, -number.normalize().as_tuple().exponent))
+
+
+def format_unit_price(value: Decimal | None) -> str:
+    """$1,234.50, $0.0375."""
+    if value is None:
+        return "—"
+    number = Decimal(value)
+    return f"${number:,.{_price_decimals(number)}f}"
+
+
+def price_input(value: Decimal | None) -> str:
+    """A unit price as typed into a form field: 1234.50, 0.0375 (no $ or commas)."""
+    if value is None:
+        return ""
+    number = Decimal(value)
+    return f"{number:.{_price_decimals(number)}f}"
+
+
 def format_number(value: Decimal | int | float | None) -> str:
     """1234.500 -> 1,234.5; whole numbers without decimals."""
     if value is None or value == "":
@@ -91,6 +113,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["unit_price"] = format_unit_price
     app.jinja_env.filters["time_left"] = time_left
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["document_types"] = REQUIRED_DOCUMENT_TYPES

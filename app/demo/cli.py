@@ -4,6 +4,7 @@ from flask.cli import AppGroup
 from app.core.roles import ROLE_LABELS
 from flask import current_app
 
+from app.demo.bids import seed_bids
 from app.demo.seed import DEMO_PASSWORD, DEMO_USERS, seed_demo
 from app.demo.solicitations import seed_solicitations
 from app.extensions import db
@@ -20,9 +21,11 @@ def seed_command() -> None:
         created = seed_demo()
         categories = ensure_builtin_categories()
         solicitations = seed_solicitations()
+        opened, bids = seed_bids()
+        solicitations += opened
     db.session.commit()
     click.echo(f"Demo data: {created['organizations']} organizations, {created['users']} users, "
-               f"{categories} categories and {solicitations} solicitations created "
+               f"{categories} categories, {solicitations} solicitations and {bids} bids created "
                "(existing ones left as they were).")
     click.echo("\nDemo logins (every account's password is the same):")
     click.echo(f"  password: {DEMO_PASSWORD}")

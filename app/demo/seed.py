@@ -75,6 +75,8 @@ DEMO_USERS = [
     DemoUser("buyer@pvs.example", "Jordan Blake", "Piedmont Valley Schools", (Role.BUYER,)),
     DemoUser("vendor.admin@blueridge.example", "Sam Carter", VENDORS[0]["name"], (Role.VENDOR_ADMIN,)),
     DemoUser("vendor.user@blueridge.example", "Alex Morgan", VENDORS[0]["name"], (Role.VENDOR_USER,)),
+    DemoUser("sales@summit-tech.example", "Priya Raman", VENDORS[1]["name"], (Role.VENDOR_ADMIN,)),
+    DemoUser("bids@keystone-facilities.example", "Tom Brennan", VENDORS[2]["name"], (Role.VENDOR_ADMIN,)),
 ]
 
 

@@ -37,6 +37,8 @@ class Transition:
     label: str = ""
     extra: Callable[[Solicitation, "User | None", dict[str, Any]], None] | None = field(default=None)
     clears: tuple[str, ...] = ()  # columns reset to NULL in the same compare-and-set
+    # Work that belongs to the new status, run after the status is stored, in the same transaction.
+    after: Callable[[Solicitation, "User | None", dict[str, Any]], None] | None = field(default=None)
 
 
 def _record_approver(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> None:
@@ -50,6 +52,12 @@ def _record_return(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> 
 
 def _record_cancel(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> None:
     s.cancel_reason = ctx["reason"].strip()
+
+
+def _unseal_bids(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> None:
+    from app.bids.services import unseal_bids
+
+    unseal_bids(s, actor)
 
 
 def _cancellation(source: S) -> Transition:
@@ -75,6 +83,10 @@ TRANSITIONS: dict[tuple[S, S], Transition] = {
                    "published_at", "Publish"),
         Transition(S.PUBLISHED, S.CLOSED, OFFICERS | {SYSTEM}, (checks.deadline_passed,), "closed_at",
                    "Close"),
+        # The public opening: the status change waits for any submission still in flight (see
+        # app.bids.services._hold_for_bidding), then the sealed bids are decrypted.
+        Transition(S.CLOSED, S.OPENED, OFFICERS, (checks.deadline_passed,), "opened_at", "Open the bids",
+                   after=_unseal_bids),
         *[_cancellation(source) for source in (S.DRAFT, S.PENDING_APPROVAL, S.APPROVED, S.PUBLISHED,
                                                S.CLOSED, S.OPENED, S.UNDER_EVALUATION,
                                                S.INTENT_TO_AWARD)],
@@ -146,6 +158,8 @@ def transition(solicitation: Solicitation, target: S, actor: User | None, **ctx:
         raise TransitionError("Someone else changed this solicitation first; reload the page.")
     for key, value in values.items():
         set_committed_value(solicitation, key, value)  # reflect the stored row, no reload
+    if rule.after:
+        rule.after(solicitation, actor, ctx)
     # The trail keeps the reason or note as stored (stripped), and only for the transitions that
     # take one: a stray form field on another transition is not evidence of anything.
     reason = solicitation.cancel_reason if target == S.CANCELLED else None

@@ -64,10 +64,14 @@ def _render_detail(solicitation: Solicitation, question_form: QuestionForm, stat
     following = vendor and db.session.scalar(select(Follow.id).filter_by(
         user_id=current_user.id, solicitation_id=solicitation.id)) is not None
     pending = services.unacknowledged_addenda(current_user.organization_id, solicitation) if vendor else []
+    from app.bids.models import Bid  # bids builds on solicitations, not the other way round
+
+    has_bid = vendor and db.session.scalar(select(Bid.id).where(
+        Bid.solicitation_id == solicitation.id, Bid.vendor_id == current_user.organization_id)) is not None
     return render_template(
         "solicitations/detail.html", s=solicitation, volume=services.estimated_volume(solicitation),
         question_form=question_form, action_form=ActionForm(), following=following,
-        pending_addenda={a.id for a in pending}, is_vendor=vendor,
+        pending_addenda={a.id for a in pending}, is_vendor=vendor, has_bid=has_bid,
     ), status
 
 

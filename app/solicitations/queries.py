@@ -81,6 +81,9 @@ def dashboard_tasks(user) -> list[DashboardTask]:  # noqa: ANN001
         tasks.append(DashboardTask("Open for bids",
                                    count(own.where(Solicitation.status == SolicitationStatus.PUBLISHED)),
                                    "solicitations.staff_index", {"status": "published"}))
+        tasks.append(DashboardTask("Closed, bids waiting to be opened",
+                                   count(own.where(Solicitation.status == SolicitationStatus.CLOSED)),
+                                   "solicitations.staff_index", {"status": "closed"}))
     if user.organization.is_agency and user.has_any_role(Role.BUYER, Role.PROCUREMENT_OFFICER, Role.AGENCY_ADMIN):
         pending = count(select(DemandInvitation.id).where(DemandInvitation.agency_id == user.organization_id,
                                                           DemandInvitation.responded_at.is_(None)))
@@ -92,4 +95,11 @@ def dashboard_tasks(user) -> list[DashboardTask]:  # noqa: ANN001
             select(Solicitation.id).join(Follow, Follow.solicitation_id == Solicitation.id)
             .where(Follow.user_id == user.id, Solicitation.status == SolicitationStatus.PUBLISHED,
                    Solicitation.due_at > clock.now())), "solicitations.follows", {}))
+        from app.bids.models import Bid, BidStatus
+
+        tasks.append(DashboardTask("Bid drafts not yet submitted (still open)", count(
+            select(Bid.id).join(Solicitation).where(
+                Bid.vendor_id == user.organization_id, Bid.status == BidStatus.DRAFT,
+                Solicitation.status == SolicitationStatus.PUBLISHED, Solicitation.due_at > clock.now())),
+            "bids.my_bids", {}))
     return tasks

@@ -256,7 +256,8 @@ def acknowledge_addendum(actor: User, addendum: Addendum) -> AddendumAcknowledge
     _follow(actor, solicitation=addendum.solicitation)
     db.session.flush()
     record("addendum.acknowledged", actor=actor, obj=addendum,
-           data={"solicitation": addendum.solicitation.number, "number": addendum.number})
+           data={"solicitation_id": addendum.solicitation_id, "solicitation": addendum.solicitation.number,
+                 "number": addendum.number})
     return ack
 
 

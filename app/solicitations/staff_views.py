@@ -163,6 +163,8 @@ def manage(solicitation_id: int):
 
 
 def _render_manage(solicitation: Solicitation, status: int = 200, **forms: Any):
+    from app.bids.services import bid_count  # bids builds on solicitations, not the other way round
+
     tz = solicitation.agency.timezone
     invite_form = forms.get("invite_form") or DemandInviteForm()
     invite_form.agencies.choices = [
@@ -181,7 +183,7 @@ def _render_manage(solicitation: Solicitation, status: int = 200, **forms: Any):
         notice_form=forms.get("notice_form") or AddNoticeForm(),
         reason_form=forms.get("reason_form") or ReasonForm(), note_form=NoteForm(),
         invite_form=invite_form, answer_form=AnswerForm(), action_form=ActionForm(),
-        Status=SolicitationStatus,
+        Status=SolicitationStatus, bid_count=bid_count(solicitation) if solicitation.published_at else None,
     ), status
 
 

@@ -166,7 +166,7 @@ BAD_UPLOADS = {
     "too_large": ("big.pdf", PDF + b" " * (100 * 1024), "big.pdf is too large (100 KB); the limit is 64 KB."),
     "path_up": ("../../etc/passwd.pdf", PDF, "The file name must be a plain name without folders (no / or \\)."),
     "path_absolute": ("/var/www/spec.pdf", PDF, "The file name must be a plain name without folders"),
-    "hidden_name": (".htaccess.pdf", PDF, "The file name must be a plain name"),
+    "hidden_name": (".htaccess.pdf", PDF, "The file name must not start with a dot"),
     "no_file": (None, b"", "Choose a file to upload."),
 }
 

@@ -1,0 +1,149 @@
+"""Agency staff: the bid count before the opening; after it, the bids, their documents, the
+responsiveness decisions and the tabulation (page, PDF, CSV)."""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from app.bids import bp, pdf, services
+from app.bids.forms import ResponsivenessForm
+from app.bids.models import Bid, BidDocument
+from app.bids.views import _send_document
+from app.core.errors import DomainError
+from app.core.permissions import forbid_unless, get_or_404, roles_required
+from app.core.roles import AGENCY_STAFF
+from app.core.web import show_domain_error
+from app.extensions import db
+from app.solicitations.models import Solicitation
+
+
+def _load_for_staff(solicitation_id: int) -> Solicitation:
+    solicitation = get_or_404(Solicitation, solicitation_id)
+    forbid_unless(solicitation.is_staff(current_user))
+    return solicitation
+
+
+def _load_opened(solicitation_id: int) -> Solicitation:
+    s = _load_for_staff(solicitation_id)
+    if s.opened_at is None:
+        abort(404)  # nothing about individual bids exists for staff before the opening
+    return s
+
+
+def _load_opened_bid(s: Solicitation, bid_id: int) -> Bid:
+    bid = db.session.get(Bid, bid_id)
+    if bid is None or bid.solicitation_id != s.id or not bid.is_opened:
+        abort(404)
+    return bid
+
+
+@bp.route("/agency/solicitations/<int:solicitation_id>/bids")
+@roles_required(*AGENCY_STAFF)
+def staff_bids(solicitation_id: int):
+    s = _load_for_staff(solicitation_id)
+    if s.opened_at is None:
+        return render_template("bids/staff_sealed.html", s=s, count=services.bid_count(s))
+    return render_template("bids/staff_bids.html", s=s, tab=services.tabulate(s))
+
+
+@bp.route("/agency/solicitations/<int:solicitation_id>/bids/<int:bid_id>", methods=["GET", "POST"])
+@roles_required(*AGENCY_STAFF)
+def staff_bid(solicitation_id: int, bid_id: int):
+    s = _load_opened(solicitation_id)
+    bid = _load_opened_bid(s, bid_id)
+    form = ResponsivenessForm(data={"decision": bid.responsiveness.value
+                                    if bid.responsiveness.value != "pending" else None,
+                                    "reason": bid.responsiveness_reason})
+    if form.is_submitted():
+        forbid_unless(bid.can_decide(current_user))
+        if form.validate_on_submit() and form.decision.data:
+            try:
+                services.decide_responsiveness(current_user, bid, form.decision.data == "responsive",
+                                               form.reason.data or "")
+            except DomainError as exc:
+                db.session.rollback()
+                show_domain_error(form, exc)
+            else:
+                db.session.commit()
+                flash(f"{bid.vendor.name}: {bid.responsiveness.label.lower()}.", "success")
+                return redirect(url_for("bids.staff_bids", solicitation_id=s.id))
+        elif not form.decision.data:
+            form.decision.errors = [*form.decision.errors, "Choose responsive or non-responsive."]
+    version = bid.current_version
+    try:
+        content, damaged = services.read_version_content(version), None
+    except services.StoredRecordChanged as exc:
+        content, damaged = None, exc.message  # still decided on: shown, not hidden
+    return render_template("bids/staff_bid.html", s=s, bid=bid, form=form, version=version,
+                           content=content, damaged=damaged)
+
+
+@bp.route("/agency/solicitations/<int:solicitation_id>/bids/<int:bid_id>/documents/<int:document_id>")
+@roles_required(*AGENCY_STAFF)
+def staff_document(solicitation_id: int, bid_id: int, document_id: int):
+    s = _load_opened(solicitation_id)
+    bid = _load_opened_bid(s, bid_id)
+    document = db.session.get(BidDocument, document_id)
+    cited = {d["document_id"] for d in services.read_version_content(bid.current_version)["documents"]}
+    if document is None or document.bid_id != bid.id or document.id not in cited:
+        abort(404)  # only files of the counted version are opened
+    return _send_document(document)
+
+
+@bp.route("/agency/solicitations/<int:solicitation_id>/tabulation")
+@roles_required(*AGENCY_STAFF)
+def tabulation(solicitation_id: int):
+    s = _load_opened(solicitation_id)
+    return render_template("bids/tabulation.html", s=s, tab=services.tabulate(s))
+
+
+@bp.route("/agency/solicitations/<int:solicitation_id>/tabulation.pdf")
+@roles_required(*AGENCY_STAFF)
+def tabulation_pdf(solicitation_id: int):
+    s = _load_opened(solicitation_id)
+    return Response(pdf.render_tabulation_pdf(services.tabulate(s)), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{s.number}-tabulation.pdf"'})
+
+
+@bp.route("/agency/solicitations/<int:solicitation_id>/tabulation.csv")
+@roles_required(*AGENCY_STAFF)
+def tabulation_csv(solicitation_id: int):
+    s = _load_opened(solicitation_id)
+    tab = services.tabulate(s)
+    out = io.StringIO()
+    writer = _SafeWriter(out)
+    header = ["Line", "Description", "Unit", "Estimated quantity"]
+    for bid in tab.bids:
+        header += [f"{bid.vendor.name} unit price", f"{bid.vendor.name} extended"]
+    writer.writerow([*header, "Lowest unit price", "Lowest bidder(s)"])
+    for row in tab.rows:
+        cells = []
+        for cell in row.cells:
+            cells += ["", ""] if cell is None or cell.unit_price is None else [cell.unit_price, cell.extended]
+        lowest = [b.vendor.name for b, c in zip(tab.bids, row.cells, strict=True) if row.is_lowest(c)]
+        writer.writerow([row.item.position, row.item.description, row.item.unit,
+                         format(row.item.estimated_quantity.normalize(), "f"), *cells,
+                         "" if row.lowest is None else row.lowest, "; ".join(lowest)])
+    totals = []
+    for bid in tab.bids:
+        totals += ["", bid.total]
+    writer.writerow(["", "Total", "", "", *totals, "", "; ".join(b.vendor.name for b in tab.bids
+                                                                   if tab.is_lowest_total(b))])
+    writer.writerow(["", "Responsiveness", "", "", *[v for b in tab.bids for v in (b.responsiveness.label, "")],
+                     "", ""])
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{s.number}-tabulation.csv"'})
+
+
+class _SafeWriter:
+    """csv.writer that neutralises spreadsheet formulas in text cells (a vendor named "=cmd|…")."""
+
+    def __init__(self, out: io.StringIO):
+        self._writer = csv.writer(out)
+
+    def writerow(self, row: list[object]) -> None:
+        self._writer.writerow([f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r")
+                               else v for v in row])

@@ -1,0 +1,436 @@
+"""Bid rush: many vendors submit sealed bids at once against a running CoopBid server, then
+every submission is checked against what the database holds.
+
+    python bench/bid_rush.py --url http://127.0.0.1:8071 --bids 200 --concurrency 16 [--due-in 3600]
+
+What it does
+------------
+1. Fixtures, directly through the app's own services (`create_app()`): a lead agency (Virginia
+   school district) with a procurement officer and an approver; an IFB with three price lines and
+   a required W-9, drafted, approved and published through the real lifecycle; N vendor
+   organizations, each with a vendor_admin user with a known password. This is why the bench must
+   run from the project root with the SAME environment as the server: DATABASE_URL, STORAGE_DIR
+   and the sealing key (SEALING_KEY, or the same instance/sealing.key file), so that it writes to
+   the server's database and can decrypt what the server sealed.
+2. Over HTTP only, against --url: every vendor signs in (GET /accounts/login for the CSRF token,
+   POST the form) and GETs its bid form, with a pool of --concurrency threads.
+3. due_at is set to --due-in seconds from now (default 3600; a small value, e.g. 2, makes the
+   rush straddle the deadline, so that some submissions are refused as late).
+4. The submission phase: with a pool of --concurrency threads, each vendor POSTs ONE multipart
+   submission: a price for every line, notes, both attestations, a ~200 KB PDF as the W-9 (a valid
+   PDF with random content, so every file is different) and the `submit` button. Only this POST
+   is timed. Each client then reads its receipt page (receipt number and digest), untimed.
+5. Verification from the database, through the app's services: each BidVersion's sealed content
+   is decrypted and its content_digest recomputed; it must equal the stored digest and the digest
+   on the client's receipt page; the prices must be the ones sent; the cited document must
+   decrypt to exactly the bytes sent (sha256); accepted_at must be before due_at.
+
+The last line on stdout (progress goes to stderr):
+
+    stored=S refused=R lost=L per_s=X p50_ms=Y p99_ms=Z
+
+stored   submissions answered with a receipt whose bid is stored intact and matches it;
+refused  submissions the server refused (any answer but a 302 to a receipt, or no answer);
+lost     submissions answered with a receipt but not stored intact, plus versions stored
+         without a receipt having reached a client. Anything but 0 is a bug; the exit status is 1.
+per_s    receipts issued per second of wall time of the submission phase;
+p50_ms, p99_ms   latency of the timed submission POSTs (all of them, refused ones included).
+
+The login rate limit
+--------------------
+All vendors sign in from one address, so the server must be started with a higher limit:
+LOGIN_RATE_LIMIT="100000 per minute" in the server's environment (config.py reads it; the
+default is "10 per minute;50 per hour"). See bench/README.md for complete commands.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import re
+import secrets
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+PASSWORD = "bench-rush-password-1"
+PDF_BYTES = 200 * 1024
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+RECEIPT_URL = re.compile(r"/bids/receipts/([A-Z0-9-]+)$")
+RECEIPT_NUMBER = re.compile(r"<strong>([A-Z0-9-]+)</strong>")
+RECEIPT_DIGEST = re.compile(r'class="col-sm-9 digest">([0-9a-f]{64})<')
+
+
+def log(message: str) -> None:
+    print(f"[bid_rush {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def make_pdf(tag: str, size: int = PDF_BYTES) -> bytes:
+    """A valid one-page PDF of about `size` bytes: the page text, then a stream of random bytes
+    (an unused object) that makes every file unique."""
+    text = f"BT /F1 12 Tf 72 720 Td (W-9 of {tag}) Tj ET".encode()
+    padding = secrets.token_bytes(max(size - 600, 1))
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R>>",
+        b"<</Length " + str(len(text)).encode() + b">>stream\n" + text + b"\nendstream",
+        b"<</Length " + str(len(padding)).encode() + b">>stream\n" + padding + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<</Size {len(objects) + 1}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+# ----------------------------------------------------------------------------- fixtures (services)
+@dataclass(frozen=True)
+class Fixture:
+    solicitation_id: int
+    number: str
+    officer_id: int
+    item_ids: list[int]
+    vendors: list[tuple[int, int, str]]  # (user id, organization id, e-mail)
+
+
+def set_up(app, bids: int) -> Fixture:
+    from sqlalchemy import select
+
+    from app.accounts.models import AgencyType, Organization, User, UserRole
+    from app.accounts.passwords import hash_password
+    from app.core import clock
+    from app.core.roles import OrganizationKind, Role
+    from app.extensions import db
+    from app.solicitations import services
+    from app.solicitations.models import (
+        Category,
+        NoticeMedium,
+        PriceFormula,
+        SolicitationStatus,
+        SolicitationType,
+    )
+
+    tag = secrets.token_hex(3).upper()
+    with app.test_request_context(base_url=app.config["PUBLIC_BASE_URL"]):
+        password_hash = hash_password(PASSWORD)
+
+        def user(org: Organization, email: str, name: str, role: Role) -> User:
+            row = User(organization=org, email=email, name=name, password_hash=password_hash,
+                       session_token=secrets.token_hex(16), role_rows=[UserRole(role=role)])
+            db.session.add(row)
+            return row
+
+        agency = Organization(kind=OrganizationKind.AGENCY, name=f"Bench Schools {tag}", state="VA",
+                              agency_type=AgencyType.SCHOOL_DISTRICT, timezone="America/New_York",
+                              short_code=f"BR{tag}")
+        db.session.add(agency)
+        officer = user(agency, f"officer-{tag.lower()}@bench.example", "Bench Officer", Role.PROCUREMENT_OFFICER)
+        approver = user(agency, f"approver-{tag.lower()}@bench.example", "Bench Approver", Role.APPROVER)
+        db.session.flush()
+        services.ensure_builtin_categories()
+        category_ids = list(db.session.scalars(select(Category.id).order_by(Category.id).limit(2)))
+
+        s = services.create_solicitation(officer, type_=SolicitationType.IFB, title=f"Bid rush {tag}")
+        now = clock.now()
+        today = now.astimezone(ZoneInfo(agency.timezone)).date()
+        services.save_draft(
+            officer, s,
+            fields={"summary": "Load test: many vendors submit at once.",
+                    "questions_due_at": now + timedelta(hours=1),
+                    "due_at": now + timedelta(days=2),
+                    "opening_location": "Online",
+                    "required_documents": ["w9"]},
+            category_ids=category_ids,
+            criteria=[{"name": "Price", "description": "", "points": Decimal(100), "is_price": True,
+                       "price_formula": PriceFormula.LOWEST_OVER_THIS}],
+            items=[{"description": "Copy paper, case", "unit": "case", "estimated_quantity": Decimal(1200)},
+                   {"description": "Toner cartridge", "unit": "each", "estimated_quantity": Decimal(300)},
+                   {"description": "Delivery", "unit": "lot", "estimated_quantity": Decimal(1)}],
+            notices=[{"medium": NoticeMedium.NEWSPAPER, "outlet": "Bench Courier",
+                      "published_on": today - timedelta(days=10)}],
+        )
+        db.session.commit()
+        for actor, target in ((officer, SolicitationStatus.PENDING_APPROVAL),
+                              (approver, SolicitationStatus.APPROVED),
+                              (officer, SolicitationStatus.PUBLISHED)):
+            services.change_status(actor, s, target)
+            db.session.commit()
+
+        taken = set(db.session.scalars(select(Organization.tax_id).where(Organization.tax_id.is_not(None))))
+        vendors = []
+        for index in range(bids):
+            while True:
+                tax_id = f"{secrets.randbelow(90) + 10}-{secrets.randbelow(9_000_000) + 1_000_000}"
+                if tax_id not in taken:
+                    taken.add(tax_id)
+                    break
+            org = Organization(kind=OrganizationKind.VENDOR, name=f"Rush Vendor {tag}-{index:04d}",
+                               state="TX", tax_id=tax_id)
+            db.session.add(org)
+            vendors.append(user(org, f"vendor-{tag.lower()}-{index:04d}@bench.example",
+                                f"Rush Vendor {index}", Role.VENDOR_ADMIN))
+        db.session.commit()
+        return Fixture(s.id, s.number, officer.id, [item.id for item in s.items],
+                       [(v.id, v.organization_id, v.email) for v in vendors])
+
+
+def set_due_at(app, solicitation_id: int, due_in: float):
+    from sqlalchemy import update
+
+    from app.core import clock
+    from app.extensions import db
+    from app.solicitations.models import Solicitation
+
+    with app.app_context():
+        now = clock.now()
+        due_at = (now + timedelta(seconds=due_in)).replace(microsecond=0) + timedelta(seconds=1)
+        questions = min(now + timedelta(minutes=30), due_at - timedelta(seconds=1))
+        db.session.execute(update(Solicitation).where(Solicitation.id == solicitation_id)
+                           .values(questions_due_at=questions, due_at=due_at))
+        db.session.commit()
+        return due_at
+
+
+# ----------------------------------------------------------------------------- the clients (HTTP)
+@dataclass
+class Vendor:
+    user_id: int
+    organization_id: int
+    email: str
+    session: requests.Session | None = None
+    csrf: str = ""
+    prices: dict[int, str] | None = None
+    pdf: bytes = b""
+    pdf_sha256: str = ""
+    status: int | None = None
+    location: str = ""
+    error: str = ""
+    latency_ms: float | None = None
+    receipt: str | None = None
+    page_receipt: str | None = None
+    page_digest: str | None = None
+
+
+def _csrf(html: str) -> str:
+    found = CSRF_META.search(html)
+    if not found:
+        raise RuntimeError("no CSRF token on the page")
+    return found.group(1)
+
+
+def sign_in(url: str, number: str, v: Vendor) -> None:
+    session = requests.Session()
+    page = session.get(f"{url}/accounts/login", timeout=60)
+    page.raise_for_status()
+    response = session.post(f"{url}/accounts/login", allow_redirects=False, timeout=120,
+                            data={"email": v.email, "password": PASSWORD, "csrf_token": _csrf(page.text)})
+    if response.status_code == 429:
+        raise RuntimeError("sign-in refused by the rate limit (429): start the server with "
+                           'LOGIN_RATE_LIMIT="100000 per minute"')
+    if response.status_code != 302:
+        raise RuntimeError(f"sign-in of {v.email} failed: HTTP {response.status_code}")
+    form = session.get(f"{url}/solicitations/{number}/bid", timeout=60)
+    if form.status_code != 200:
+        raise RuntimeError(f"bid form for {v.email}: HTTP {form.status_code} (is the server using the "
+                           "same DATABASE_URL as this script?)")
+    v.session, v.csrf = session, _csrf(form.text)
+
+
+def submit(url: str, number: str, item_ids: list[int], v: Vendor) -> None:
+    data = {"csrf_token": v.csrf, "notes": f"Bid rush, vendor {v.organization_id}", "submit": "1",
+            "attest_non_collusion": "y", "attest_not_debarred": "y",
+            **{f"price_{item_id}": price for item_id, price in v.prices.items()}}
+    files = {"document_0": ("w9.pdf", v.pdf, "application/pdf")}
+    started = time.perf_counter()
+    try:
+        response = v.session.post(f"{url}/solicitations/{number}/bid", data=data, files=files,
+                                  allow_redirects=False, timeout=300)
+    except requests.RequestException as exc:
+        v.error = repr(exc)
+        return
+    finally:
+        v.latency_ms = (time.perf_counter() - started) * 1000
+    v.status, v.location = response.status_code, response.headers.get("Location", "")
+    found = RECEIPT_URL.search(v.location) if v.status == 302 else None
+    if found:
+        v.receipt = found.group(1)
+
+
+def read_receipt(url: str, v: Vendor) -> None:
+    page = v.session.get(f"{url}/bids/receipts/{v.receipt}", timeout=60)
+    if page.status_code == 200:
+        number, digest = RECEIPT_NUMBER.search(page.text), RECEIPT_DIGEST.search(page.text)
+        v.page_receipt = number.group(1) if number else None
+        v.page_digest = digest.group(1) if digest else None
+
+
+def run_pool(concurrency: int, fn, items, label: str) -> None:
+    done = 0
+    lock = threading.Lock()
+
+    def wrapped(item):
+        nonlocal done
+        fn(item)
+        with lock:
+            done += 1
+            if done % max(len(items) // 5, 1) == 0 or done == len(items):
+                log(f"{label}: {done}/{len(items)}")
+
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        for future in [pool.submit(wrapped, item) for item in items]:
+            future.result()
+
+
+# ----------------------------------------------------------------------------- verification
+def verify(app, fixture: Fixture, vendors: list[Vendor], due_at) -> tuple[int, int, list[str]]:
+    """(stored, lost, problems) from the database."""
+    from sqlalchemy import select
+
+    from app.bids import services
+    from app.bids.models import Bid, BidStatus, BidVersion
+    from app.core.crypto import SealError
+    from app.extensions import db
+
+    problems: list[str] = []
+    stored = lost = 0
+    with app.app_context():
+        versions = db.session.scalars(select(BidVersion).join(Bid)
+                                      .where(Bid.solicitation_id == fixture.solicitation_id)).all()
+        by_receipt = {v.receipt_number: v for v in versions}
+        issued = {v.receipt for v in vendors if v.receipt}
+        for version in versions:
+            if version.receipt_number not in issued:
+                lost += 1
+                problems.append(f"version {version.id} ({version.receipt_number}) stored without a receipt "
+                                "reaching its client")
+        for client in vendors:
+            if not client.receipt:
+                continue
+            version = by_receipt.get(client.receipt)
+            found: list[str] = []
+            if version is None:
+                found.append("no version stored under this receipt")
+            else:
+                try:
+                    content = services.read_version_content(version)
+                except (SealError, ValueError) as exc:
+                    content = None
+                    found.append(f"sealed content does not open ({exc!r})")
+                if content is not None:
+                    digest = services.content_digest(content)
+                    if digest != version.digest:
+                        found.append("stored digest differs from the recomputed one")
+                    if client.page_receipt != client.receipt or client.page_digest != digest:
+                        found.append("receipt page differs from the stored record")
+                    sent = {item_id: f"{Decimal(p):.4f}" for item_id, p in client.prices.items()}
+                    if {line["item_id"]: line["unit_price"] for line in content["lines"]} != sent:
+                        found.append("stored prices differ from those sent")
+                    cited = content.get("documents", [])
+                    if [d["sha256"] for d in cited] != [client.pdf_sha256]:
+                        found.append("the cited document is not the file sent")
+                found.extend(services.stored_record_problems(version))
+                for document in version.bid.working_documents:
+                    try:
+                        data = services.read_document(document)
+                    except (SealError, OSError, ValueError) as exc:
+                        found.append(f"document {document.id} does not open ({exc!r})")
+                        continue
+                    if hashlib.sha256(data).hexdigest() != client.pdf_sha256:
+                        found.append(f"document {document.id} is not the file sent")
+                if version.bid.vendor_id != client.organization_id:
+                    found.append("stored under another vendor")
+                if version.bid.status != BidStatus.SUBMITTED or version.bid.current_version_number != version.number:
+                    found.append(f"bid is {version.bid.status} (version {version.bid.current_version_number})")
+                if version.accepted_at >= due_at:
+                    found.append(f"accepted at {version.accepted_at.isoformat()}, not before {due_at.isoformat()}")
+            if found:
+                lost += 1
+                problems.append(f"receipt {client.receipt}: " + "; ".join(found))
+            else:
+                stored += 1
+    return stored, lost, problems
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), int(-(-pct * len(ordered) // 100))))
+    return ordered[rank - 1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", required=True, help="base URL of the running server, e.g. http://127.0.0.1:8071")
+    parser.add_argument("--bids", type=int, required=True, help="number of vendors, one submission each")
+    parser.add_argument("--concurrency", type=int, required=True, help="client threads")
+    parser.add_argument("--due-in", type=float, default=3600.0,
+                        help="seconds from the start of the submission phase to due_at (default 3600)")
+    args = parser.parse_args(argv)
+    url = args.url.rstrip("/")
+
+    from app import create_app
+
+    app = create_app()
+    log(f"database: {app.config['SQLALCHEMY_DATABASE_URI'].split('@')[-1]}; storage: {app.config['STORAGE_DIR']}")
+    fixture = set_up(app, args.bids)
+    log(f"solicitation {fixture.number} published; {len(fixture.vendors)} vendors created")
+
+    vendors = [Vendor(user_id, org_id, email) for user_id, org_id, email in fixture.vendors]
+    for index, v in enumerate(vendors):
+        v.prices = {item_id: f"{(index % 97) + 1 + line * 10}.{index % 100:02d}"
+                    for line, item_id in enumerate(fixture.item_ids)}
+        v.pdf = make_pdf(v.email)
+        v.pdf_sha256 = hashlib.sha256(v.pdf).hexdigest()
+    try:
+        run_pool(args.concurrency, lambda v: sign_in(url, fixture.number, v), vendors, "signed in")
+    except RuntimeError as exc:
+        log(str(exc))
+        return 2
+
+    due_at = set_due_at(app, fixture.solicitation_id, args.due_in)
+    log(f"due_at {due_at.isoformat()}; submitting {len(vendors)} bids with {args.concurrency} threads")
+    started = time.perf_counter()
+    run_pool(args.concurrency, lambda v: submit(url, fixture.number, fixture.item_ids, v), vendors, "submitted")
+    wall = time.perf_counter() - started
+    accepted = [v for v in vendors if v.receipt]
+    refused = [v for v in vendors if not v.receipt]
+    log(f"submission phase: {wall:.2f} s; {len(accepted)} receipts, {len(refused)} refused")
+    answers: dict[str, int] = {}
+    for v in refused:
+        key = v.error.split("(")[0] if v.error else f"HTTP {v.status} -> {v.location or '-'}"
+        answers[key] = answers.get(key, 0) + 1
+    for key, count in sorted(answers.items()):
+        log(f"  refused: {count} x {key}")
+
+    run_pool(args.concurrency, lambda v: read_receipt(url, v), accepted, "receipts read")
+    stored, lost, problems = verify(app, fixture, vendors, due_at)
+    for problem in problems[:50]:
+        log("LOST " + problem)
+    latencies = [v.latency_ms for v in vendors if v.latency_ms is not None]
+    per_s = len(accepted) / wall if wall > 0 else 0.0
+    print(f"stored={stored} refused={len(refused)} lost={lost} per_s={per_s:.1f} "
+          f"p50_ms={percentile(latencies, 50):.0f} p99_ms={percentile(latencies, 99):.0f}", flush=True)
+    return 1 if lost else 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("COOPBID_ENV", "development")
+    sys.exit(main())
