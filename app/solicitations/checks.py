@@ -95,3 +95,33 @@ def has_reason(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> list
     if not (ctx.get("reason") or "").strip():
         return ["Give the reason for cancelling; it is published with the cancellation."]
     return []
+
+
+def responsiveness_decided(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> list[str]:
+    """The evaluation starts once staff have decided on every opened bid."""
+    from app.bids.models import BidStatus, Responsiveness
+    from app.bids.services import opened_bids
+
+    bids = [b for b in opened_bids(s) if b.status == BidStatus.SUBMITTED]
+    if not bids:
+        return ["No bids were opened; there is nothing to evaluate (cancel and re-solicit instead)."]
+    pending = [b.vendor.name for b in bids if b.responsiveness == Responsiveness.PENDING]
+    if pending:
+        return ["Decide whether each bid is responsive first: " + ", ".join(sorted(pending)) + "."]
+    if all(b.responsiveness == Responsiveness.NON_RESPONSIVE for b in bids):
+        return ["Every bid was found non-responsive; there is nothing to evaluate."]
+    return []
+
+
+def committee_ready(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> list[str]:
+    """An RFP needs a committee with a chair; an IFB or RFQ is ranked on price alone."""
+    if s.type != SolicitationType.RFP:
+        return []
+    from app.evaluation.services import members
+
+    named = members(s)
+    if not named:
+        return ["Name the evaluation committee and its chair."]
+    if not any(m.is_chair for m in named):
+        return ["Choose a chair for the evaluation committee."]
+    return []

@@ -60,6 +60,14 @@ def _unseal_bids(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> No
     unseal_bids(s, actor)
 
 
+def _start_evaluation(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> None:
+    from app.evaluation.models import Evaluation
+
+    if db.session.get(Evaluation, s.id) is None:
+        db.session.add(Evaluation(solicitation_id=s.id, started_at=clock.now(), started_by_id=actor.id))
+        db.session.flush()
+
+
 def _cancellation(source: S) -> Transition:
     return Transition(source, S.CANCELLED, OFFICERS, (checks.has_reason,), "cancelled_at",
                       "Cancel", _record_cancel)
@@ -87,6 +95,9 @@ TRANSITIONS: dict[tuple[S, S], Transition] = {
         # app.bids.services._hold_for_bidding), then the sealed bids are decrypted.
         Transition(S.CLOSED, S.OPENED, OFFICERS, (checks.deadline_passed,), "opened_at", "Open the bids",
                    after=_unseal_bids),
+        Transition(S.OPENED, S.UNDER_EVALUATION, OFFICERS,
+                   (checks.responsiveness_decided, checks.committee_ready), None, "Start the evaluation",
+                   after=_start_evaluation),
         *[_cancellation(source) for source in (S.DRAFT, S.PENDING_APPROVAL, S.APPROVED, S.PUBLISHED,
                                                S.CLOSED, S.OPENED, S.UNDER_EVALUATION,
                                                S.INTENT_TO_AWARD)],
