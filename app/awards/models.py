@@ -42,7 +42,8 @@ class AwardRecommendation(TimestampMixin, db.Model):
         CheckConstraint("status != 'approved' OR (approved_at IS NOT NULL AND approved_by_id IS NOT NULL)",
                         name="approved_has_approver"),
         CheckConstraint("length(justification) > 0", name="has_justification"),
-        CheckConstraint("intent_issued_at IS NULL OR (status = 'approved' AND protest_ends_at IS NOT NULL)",
+        CheckConstraint("intent_issued_at IS NULL OR "
+                        "(status IN ('approved', 'superseded') AND protest_ends_at IS NOT NULL)",
                         name="intent_after_approval"),
         CheckConstraint("protest_days IS NULL OR protest_days >= 0", name="protest_days_not_negative"),
     )

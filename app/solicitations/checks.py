@@ -125,3 +125,41 @@ def committee_ready(s: Solicitation, actor: User | None, ctx: dict[str, Any]) ->
     if not any(m.is_chair for m in named):
         return ["Choose a chair for the evaluation committee."]
     return []
+
+
+def award_recommendation_approved(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> list[str]:
+    from app.awards.models import RecommendationStatus
+    from app.awards.services import current_recommendation
+
+    recommendation = current_recommendation(s)
+    if recommendation is None:
+        return ["Recommend the award (one or more vendors, with the justification)."]
+    if recommendation.status != RecommendationStatus.APPROVED:
+        return ["An approver must approve the award recommendation."]
+    return []
+
+
+def protest_period_over(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> list[str]:
+    from app.awards.services import current_recommendation, open_protests
+
+    recommendation = current_recommendation(s)
+    problems = []
+    if recommendation is None or recommendation.protest_ends_at is None:
+        return ["No notice of intent to award has been issued."]
+    if clock.now() < recommendation.protest_ends_at:
+        problems.append("The protest period has not ended; the award is final only after it.")
+    if open_protests(s):
+        problems.append("A protest is open; decide it before the award.")
+    return problems
+
+
+def protest_upheld(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> list[str]:
+    from app.awards.models import Protest, ProtestStatus
+    from app.awards.services import current_recommendation
+    from app.extensions import db
+    from sqlalchemy import select
+
+    recommendation = current_recommendation(s)
+    upheld = recommendation is not None and db.session.scalar(select(Protest.id).where(
+        Protest.recommendation_id == recommendation.id, Protest.status == ProtestStatus.UPHELD)) is not None
+    return [] if upheld else ["The evaluation reopens only when a protest is upheld."]

@@ -68,6 +68,24 @@ def _start_evaluation(s: Solicitation, actor: User | None, ctx: dict[str, Any]) 
         db.session.flush()
 
 
+def _issue_intent(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> None:
+    from app.awards.services import start_protest_period
+
+    start_protest_period(s, actor, ctx)
+
+
+def _reopen_evaluation(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> None:
+    from app.awards.services import reopen_evaluation
+
+    reopen_evaluation(s, actor, ctx)
+
+
+def _make_contracts(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> None:
+    from app.contracts.services import create_contracts
+
+    create_contracts(s, actor)
+
+
 def _cancellation(source: S) -> Transition:
     return Transition(source, S.CANCELLED, OFFICERS, (checks.has_reason,), "cancelled_at",
                       "Cancel", _record_cancel)
@@ -98,6 +116,14 @@ TRANSITIONS: dict[tuple[S, S], Transition] = {
         Transition(S.OPENED, S.UNDER_EVALUATION, OFFICERS,
                    (checks.responsiveness_decided, checks.committee_ready), None, "Start the evaluation",
                    after=_start_evaluation),
+        Transition(S.UNDER_EVALUATION, S.INTENT_TO_AWARD, OFFICERS, (checks.award_recommendation_approved,),
+                   None, "Issue the notice of intent to award", after=_issue_intent),
+        # A protest upheld during the protest period reopens the evaluation.
+        Transition(S.INTENT_TO_AWARD, S.UNDER_EVALUATION, OFFICERS, (checks.protest_upheld,), None,
+                   "Reopen the evaluation", after=_reopen_evaluation),
+        # The scheduler finalises the award when the protest period has ended with no open protest.
+        Transition(S.INTENT_TO_AWARD, S.AWARDED, OFFICERS | {SYSTEM}, (checks.protest_period_over,), "awarded_at",
+                   "Finalise the award", after=_make_contracts),
         *[_cancellation(source) for source in (S.DRAFT, S.PENDING_APPROVAL, S.APPROVED, S.PUBLISHED,
                                                S.CLOSED, S.OPENED, S.UNDER_EVALUATION,
                                                S.INTENT_TO_AWARD)],

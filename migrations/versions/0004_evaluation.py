@@ -34,7 +34,7 @@ def upgrade():
     sa.Column('protest_days_source', sa.String(length=300), nullable=True),
     sa.Column('protest_ends_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint("intent_issued_at IS NULL OR (status = 'approved' AND protest_ends_at IS NOT NULL)", name=op.f('ck_award_recommendations_intent_after_approval')),
+    sa.CheckConstraint("intent_issued_at IS NULL OR (status IN ('approved', 'superseded') AND protest_ends_at IS NOT NULL)", name=op.f('ck_award_recommendations_intent_after_approval')),
     sa.CheckConstraint("status != 'approved' OR (approved_at IS NOT NULL AND approved_by_id IS NOT NULL)", name=op.f('ck_award_recommendations_approved_has_approver')),
     sa.CheckConstraint('length(justification) > 0', name=op.f('ck_award_recommendations_has_justification')),
     sa.CheckConstraint('protest_days IS NULL OR protest_days >= 0', name=op.f('ck_award_recommendations_protest_days_not_negative')),

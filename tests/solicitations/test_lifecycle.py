@@ -92,6 +92,9 @@ def _actor_id(name: str, info, make_user, make_org) -> int | None:
 EXPECTED_LATER: dict[tuple[S, S], frozenset[str]] = {
     (S.OPENED, S.UNDER_EVALUATION): OFFICERS,
     (S.OPENED, S.CANCELLED): OFFICERS,
+    (S.UNDER_EVALUATION, S.INTENT_TO_AWARD): OFFICERS,
+    (S.INTENT_TO_AWARD, S.UNDER_EVALUATION): OFFICERS,  # a protest upheld
+    (S.INTENT_TO_AWARD, S.AWARDED): OFFICERS | {SYSTEM},  # the scheduler, when the protest period ends
     (S.UNDER_EVALUATION, S.CANCELLED): OFFICERS,
     (S.INTENT_TO_AWARD, S.CANCELLED): OFFICERS,
 }
