@@ -1,7 +1,10 @@
 """Every model, imported in one place for Alembic and the test fixtures."""
 from app.accounts.models import Invitation, Organization, PasswordResetToken, User, UserRole
 from app.audit.models import AuditChainHead, AuditEvent
+from app.awards.models import AwardRecommendation, Protest
 from app.bids.models import Bid, BidDocument, BidLine, BidVersion
+from app.contracts.models import Contract, ContractChange, ContractLine, ExpiryReminder
+from app.evaluation.models import CommitteeMember, ConsensusScore, Evaluation, EvaluationScore
 from app.jobs.models import JobRun
 from app.notifications.models import OutboxMessage
 from app.solicitations.communications import Addendum, AddendumAcknowledgement, Follow, Question
@@ -18,6 +21,16 @@ from app.solicitations.models import (
 )
 
 __all__ = [
+    "AwardRecommendation",
+    "CommitteeMember",
+    "ConsensusScore",
+    "Contract",
+    "ContractChange",
+    "ContractLine",
+    "Evaluation",
+    "EvaluationScore",
+    "ExpiryReminder",
+    "Protest",
     "Bid",
     "BidDocument",
     "BidLine",

@@ -54,6 +54,9 @@ class Organization(TimestampMixin, db.Model):
     # Agencies
     agency_type: Mapped[AgencyType | None] = mapped_column(enum_type(AgencyType))
     short_code: Mapped[str | None] = mapped_column(String(12), unique=True)
+    # Calendar days a bidder has to protest a notice of intent to award, where bid_rules does not
+    # give the state's period.
+    protest_period_days: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
     enrollment: Mapped[int | None] = mapped_column(Integer)
     population: Mapped[int | None] = mapped_column(Integer)
     # Vendors

@@ -86,3 +86,21 @@ def notice_rule_for(state: str | None, agency_type: Any) -> NoticeRule | None:
             as_of=str(rule["as_of"]),
         )
     return None
+
+
+@dataclass(frozen=True)
+class ProtestPeriod:
+    days: int
+    source: str  # the citation, or "agency setting"
+
+
+def protest_period_for(agency: Any) -> ProtestPeriod:
+    """Calendar days to protest a notice of intent to award: the state's rule (kind "protest",
+    params.days) where bid_rules knows it, otherwise the agency's own setting."""
+    data = load_state_files().get(getattr(agency, "state", None) or "")
+    for rule in (data or {}).get("rules", []):
+        days = rule.get("params", {}).get("days")
+        if rule.get("kind") == "protest" and days not in (None, "unknown"):
+            return ProtestPeriod(int(days), f"{rule['citation']} ({rule['id']})")
+    return ProtestPeriod(int(getattr(agency, "protest_period_days", None) or 10),
+                         f"{getattr(agency, 'name', 'the agency')}'s protest period setting")

@@ -8,6 +8,8 @@ from flask import current_app
 
 from app.core import clock
 from app.extensions import db
+from app.awards.services import finalise_due_awards
+from app.contracts.services import send_expiry_reminders
 from app.jobs.models import JobRun
 from app.notifications.services import deliver_outbox
 from app.solicitations.services import close_due_solicitations, publish_due_solicitations
@@ -24,6 +26,8 @@ class Job:
 JOBS: list[Job] = [
     Job("publish_due_solicitations", publish_due_solicitations, "SCHEDULER_DUE_WORK_SECONDS"),
     Job("close_due_solicitations", close_due_solicitations, "SCHEDULER_DUE_WORK_SECONDS"),
+    Job("finalise_due_awards", finalise_due_awards, "SCHEDULER_DUE_WORK_SECONDS"),
+    Job("send_contract_expiry_reminders", send_expiry_reminders, "SCHEDULER_DUE_WORK_SECONDS"),
     Job("deliver_outbox", deliver_outbox, "SCHEDULER_OUTBOX_SECONDS"),
 ]
 

@@ -95,3 +95,71 @@ def has_reason(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> list
     if not (ctx.get("reason") or "").strip():
         return ["Give the reason for cancelling; it is published with the cancellation."]
     return []
+
+
+def responsiveness_decided(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> list[str]:
+    """The evaluation starts once staff have decided on every opened bid."""
+    from app.bids.models import BidStatus, Responsiveness
+    from app.bids.services import opened_bids
+
+    bids = [b for b in opened_bids(s) if b.status == BidStatus.SUBMITTED]
+    if not bids:
+        return ["No bids were opened; there is nothing to evaluate (cancel and re-solicit instead)."]
+    pending = [b.vendor.name for b in bids if b.responsiveness == Responsiveness.PENDING]
+    if pending:
+        return ["Decide whether each bid is responsive first: " + ", ".join(sorted(pending)) + "."]
+    if all(b.responsiveness == Responsiveness.NON_RESPONSIVE for b in bids):
+        return ["Every bid was found non-responsive; there is nothing to evaluate."]
+    return []
+
+
+def committee_ready(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> list[str]:
+    """An RFP needs a committee with a chair; an IFB or RFQ is ranked on price alone."""
+    if s.type != SolicitationType.RFP:
+        return []
+    from app.evaluation.services import members
+
+    named = members(s)
+    if not named:
+        return ["Name the evaluation committee and its chair."]
+    if not any(m.is_chair for m in named):
+        return ["Choose a chair for the evaluation committee."]
+    return []
+
+
+def award_recommendation_approved(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> list[str]:
+    from app.awards.models import RecommendationStatus
+    from app.awards.services import current_recommendation
+
+    recommendation = current_recommendation(s)
+    if recommendation is None:
+        return ["Recommend the award (one or more vendors, with the justification)."]
+    if recommendation.status != RecommendationStatus.APPROVED:
+        return ["An approver must approve the award recommendation."]
+    return []
+
+
+def protest_period_over(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> list[str]:
+    from app.awards.services import current_recommendation, open_protests
+
+    recommendation = current_recommendation(s)
+    problems = []
+    if recommendation is None or recommendation.protest_ends_at is None:
+        return ["No notice of intent to award has been issued."]
+    if clock.now() < recommendation.protest_ends_at:
+        problems.append("The protest period has not ended; the award is final only after it.")
+    if open_protests(s):
+        problems.append("A protest is open; decide it before the award.")
+    return problems
+
+
+def protest_upheld(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> list[str]:
+    from app.awards.models import Protest, ProtestStatus
+    from app.awards.services import current_recommendation
+    from app.extensions import db
+    from sqlalchemy import select
+
+    recommendation = current_recommendation(s)
+    upheld = recommendation is not None and db.session.scalar(select(Protest.id).where(
+        Protest.recommendation_id == recommendation.id, Protest.status == ProtestStatus.UPHELD)) is not None
+    return [] if upheld else ["The evaluation reopens only when a protest is upheld."]

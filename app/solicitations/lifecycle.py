@@ -60,6 +60,32 @@ def _unseal_bids(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> No
     unseal_bids(s, actor)
 
 
+def _start_evaluation(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> None:
+    from app.evaluation.models import Evaluation
+
+    if db.session.get(Evaluation, s.id) is None:
+        db.session.add(Evaluation(solicitation_id=s.id, started_at=clock.now(), started_by_id=actor.id))
+        db.session.flush()
+
+
+def _issue_intent(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> None:
+    from app.awards.services import start_protest_period
+
+    start_protest_period(s, actor, ctx)
+
+
+def _reopen_evaluation(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> None:
+    from app.awards.services import reopen_evaluation
+
+    reopen_evaluation(s, actor, ctx)
+
+
+def _make_contracts(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> None:
+    from app.contracts.services import create_contracts
+
+    create_contracts(s, actor)
+
+
 def _cancellation(source: S) -> Transition:
     return Transition(source, S.CANCELLED, OFFICERS, (checks.has_reason,), "cancelled_at",
                       "Cancel", _record_cancel)
@@ -87,6 +113,17 @@ TRANSITIONS: dict[tuple[S, S], Transition] = {
         # app.bids.services._hold_for_bidding), then the sealed bids are decrypted.
         Transition(S.CLOSED, S.OPENED, OFFICERS, (checks.deadline_passed,), "opened_at", "Open the bids",
                    after=_unseal_bids),
+        Transition(S.OPENED, S.UNDER_EVALUATION, OFFICERS,
+                   (checks.responsiveness_decided, checks.committee_ready), None, "Start the evaluation",
+                   after=_start_evaluation),
+        Transition(S.UNDER_EVALUATION, S.INTENT_TO_AWARD, OFFICERS, (checks.award_recommendation_approved,),
+                   None, "Issue the notice of intent to award", after=_issue_intent),
+        # A protest upheld during the protest period reopens the evaluation.
+        Transition(S.INTENT_TO_AWARD, S.UNDER_EVALUATION, OFFICERS, (checks.protest_upheld,), None,
+                   "Reopen the evaluation", after=_reopen_evaluation),
+        # The scheduler finalises the award when the protest period has ended with no open protest.
+        Transition(S.INTENT_TO_AWARD, S.AWARDED, OFFICERS | {SYSTEM}, (checks.protest_period_over,), "awarded_at",
+                   "Finalise the award", after=_make_contracts),
         *[_cancellation(source) for source in (S.DRAFT, S.PENDING_APPROVAL, S.APPROVED, S.PUBLISHED,
                                                S.CLOSED, S.OPENED, S.UNDER_EVALUATION,
                                                S.INTENT_TO_AWARD)],

@@ -156,6 +156,12 @@ def _apply_due(source: SolicitationStatus, target: SolicitationStatus, column: A
         select(Solicitation).where(Solicitation.status == source, column.is_not(None),
                                    column <= clock.now()).order_by(column)
     ).all()
+    return apply_due_transitions(due, target)
+
+
+def apply_due_transitions(due: list[Solicitation], target: SolicitationStatus) -> dict[str, Any]:
+    """Scheduler: move each due solicitation through the lifecycle as the system, committing one
+    at a time; those a check blocks are counted and named, not failed."""
     done = 0
     blocked: list[str] = []
     for solicitation in due:

@@ -10,6 +10,7 @@ from sqlalchemy import delete
 
 from app.accounts.models import AgencyType, User
 from app.core import clock
+from app.solicitations import lifecycle
 from app.core.roles import OrganizationKind, Role
 from app.extensions import db
 from app.solicitations import services
@@ -84,6 +85,29 @@ def _actor_id(name: str, info, make_user, make_org) -> int | None:
         other = make_org(OrganizationKind.AGENCY, state="VA", short_code="OTHER")
         return make_user(Role.PROCUREMENT_OFFICER, org_id=other).id
     return info.agency.user_with(Role(name)).id
+
+
+# Pairs from statuses make_solicitation cannot build (after the opening); the evaluation and award
+# tests exercise them. Listed here so that a pair added to TRANSITIONS without a decision fails.
+EXPECTED_LATER: dict[tuple[S, S], frozenset[str]] = {
+    (S.OPENED, S.UNDER_EVALUATION): OFFICERS,
+    (S.OPENED, S.CANCELLED): OFFICERS,
+    (S.UNDER_EVALUATION, S.INTENT_TO_AWARD): OFFICERS,
+    (S.INTENT_TO_AWARD, S.UNDER_EVALUATION): OFFICERS,  # a protest upheld
+    (S.INTENT_TO_AWARD, S.AWARDED): OFFICERS | {SYSTEM},  # the scheduler, when the protest period ends
+    (S.UNDER_EVALUATION, S.CANCELLED): OFFICERS,
+    (S.INTENT_TO_AWARD, S.CANCELLED): OFFICERS,
+}
+
+
+def test_the_table_has_exactly_the_expected_pairs_and_actors():
+    from app.solicitations.lifecycle import SYSTEM as LIFECYCLE_SYSTEM
+
+    def names(actors):
+        return frozenset(SYSTEM if a == LIFECYCLE_SYSTEM else a.value for a in actors)
+
+    table = {pair: names(rule.actors) for pair, rule in lifecycle.TRANSITIONS.items()}
+    assert table == {**EXPECTED, **EXPECTED_LATER}
 
 
 def test_the_table_covers_every_pair_from_the_buildable_statuses():

@@ -1,0 +1,138 @@
+"""Contracts made by an award: term, renewals, ceiling, the price list taken from the winning
+bid, the terms a buyer cares about, and the record of renewals, amendments and reminders."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.db import TimestampMixin, UTCDateTime, enum_type
+from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.accounts.models import Organization
+    from app.bids.models import Bid
+    from app.solicitations.models import Solicitation
+
+
+class ContractStatus(enum.StrEnum):
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    TERMINATED = "terminated"
+
+
+class Contract(TimestampMixin, db.Model):
+    __tablename__ = "contracts"
+    __table_args__ = (
+        CheckConstraint("expires_on > effective_on", name="expires_after_effective"),
+        CheckConstraint("renewal_options >= 0 AND renewals_used >= 0 AND renewals_used <= renewal_options",
+                        name="renewals_within_options"),
+        CheckConstraint("ceiling_value IS NULL OR ceiling_value > 0", name="ceiling_positive"),
+        CheckConstraint("admin_fee_percent IS NULL OR (admin_fee_percent >= 0 AND admin_fee_percent <= 10)",
+                        name="admin_fee_range"),
+        UniqueConstraint("solicitation_id", "vendor_id", name="uq_contracts_award"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(60), unique=True)
+    solicitation_id: Mapped[int] = mapped_column(ForeignKey("solicitations.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)  # the lead agency
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    bid_id: Mapped[int] = mapped_column(ForeignKey("bids.id"))
+    status: Mapped[ContractStatus] = mapped_column(enum_type(ContractStatus), default=ContractStatus.ACTIVE)
+    title: Mapped[str] = mapped_column(String(200))
+    effective_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date] = mapped_column(Date, index=True)
+    renewal_options: Mapped[int] = mapped_column(Integer, default=0)
+    renewal_term_years: Mapped[int] = mapped_column(Integer, default=1)
+    renewals_used: Mapped[int] = mapped_column(Integer, default=0)
+    ceiling_value: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    price_guarantee: Mapped[str] = mapped_column(Text, default="")
+    volume_discounts: Mapped[list[dict]] = mapped_column(JSON, default=list)  # [{"min_amount": "...", "percent": "..."}]
+    delivery_terms: Mapped[str] = mapped_column(Text, default="")
+    admin_fee_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    # Cooperative eligibility, carried from the solicitation at award.
+    cooperative: Mapped[bool] = mapped_column(Boolean, default=True)
+    eligible_agency_types: Mapped[list[str]] = mapped_column(JSON, default=list)
+    eligible_states: Mapped[list[str]] = mapped_column(JSON, default=list)
+    awarded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    solicitation: Mapped[Solicitation] = relationship()
+    agency: Mapped[Organization] = relationship(foreign_keys=[agency_id])
+    vendor: Mapped[Organization] = relationship(foreign_keys=[vendor_id])
+    bid: Mapped[Bid] = relationship()
+    lines: Mapped[list[ContractLine]] = relationship(back_populates="contract", cascade="all, delete-orphan",
+                                                     order_by="ContractLine.position")
+    changes: Mapped[list[ContractChange]] = relationship(back_populates="contract", cascade="all, delete-orphan",
+                                                         order_by="ContractChange.id")
+
+
+class ContractLine(db.Model):
+    """A price-list line, copied from the winning bid's opened line items."""
+
+    __tablename__ = "contract_lines"
+    __table_args__ = (
+        UniqueConstraint("contract_id", "position", name="uq_contract_lines_position"),
+        CheckConstraint("unit_price >= 0", name="unit_price_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(String(300))
+    unit: Mapped[str] = mapped_column(String(40))
+    unit_price: Mapped[Decimal] = mapped_column(Numeric(14, 4))
+
+    contract: Mapped[Contract] = relationship(back_populates="lines")
+
+
+class ChangeKind(enum.StrEnum):
+    RENEWAL = "renewal"
+    AMENDMENT = "amendment"
+
+
+class ContractChange(TimestampMixin, db.Model):
+    """A renewal (extends the term, uses one option) or an amendment (text; optional new ceiling)."""
+
+    __tablename__ = "contract_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[ChangeKind] = mapped_column(enum_type(ChangeKind))
+    description: Mapped[str] = mapped_column(Text)
+    previous_expires_on: Mapped[date | None] = mapped_column(Date)
+    new_expires_on: Mapped[date | None] = mapped_column(Date)
+    previous_ceiling: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    new_ceiling: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    contract: Mapped[Contract] = relationship(back_populates="changes")
+
+
+class ExpiryReminder(db.Model):
+    """One row per (contract, days before expiry, expiry date) sent: the scheduler's job is
+    idempotent because it inserts this row in the transaction that queues the e-mail."""
+
+    __tablename__ = "contract_expiry_reminders"
+    __table_args__ = (UniqueConstraint("contract_id", "days_before", "expires_on", name="uq_expiry_reminders"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"), index=True)
+    days_before: Mapped[int] = mapped_column(Integer)
+    expires_on: Mapped[date] = mapped_column(Date)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,140 @@
+"""Contracts: made at the award from the winning bids, renewed and amended on the record, with
+expiry reminders to staff 90, 60 and 30 days ahead. Callers commit."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts.models import User
+from app.audit.services import record
+from app.contracts.models import ChangeKind, Contract, ContractChange, ContractLine, ContractStatus, ExpiryReminder
+from app.core import clock
+from app.core.errors import DomainError, NotPermitted
+from app.core.roles import Role
+from app.extensions import db
+from app.notifications.services import send_email
+from app.solicitations.models import Solicitation
+
+REMINDER_DAYS = (90, 60, 30)
+
+
+def add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # February 29 -> February 28
+        return day.replace(year=day.year + years, day=28)
+
+
+def create_contracts(s: Solicitation, actor: User | None) -> list[Contract]:
+    """One contract per awarded vendor (lifecycle `after` hook of intent_to_award -> awarded): the
+    price list is the winning bid's opened line items; term, renewals, admin fee and cooperative
+    eligibility come from the solicitation."""
+    from app.awards.services import current_recommendation
+
+    recommendation = current_recommendation(s)
+    today = s.local(clock.now()).date()
+    made = []
+    for index, bid in enumerate(sorted(recommendation.bids, key=lambda b: b.vendor.name), start=1):
+        items = {item.id: item for item in s.items}
+        contract = Contract(
+            number=f"{s.number}-C{index:02d}", solicitation_id=s.id, agency_id=s.agency_id, vendor_id=bid.vendor_id,
+            bid_id=bid.id, title=s.title, effective_on=today, expires_on=add_years(today, s.initial_term_years),
+            renewal_options=s.renewal_options, renewal_term_years=s.renewal_term_years,
+            ceiling_value=s.estimated_value, admin_fee_percent=s.admin_fee_percent, cooperative=s.cooperative,
+            eligible_agency_types=list(s.eligible_agency_types), eligible_states=list(s.eligible_states),
+            awarded_at=clock.now(),
+            lines=[ContractLine(position=items[line.item_id].position, description=items[line.item_id].description,
+                                unit=items[line.item_id].unit, unit_price=line.unit_price)
+                   for line in bid.lines if line.unit_price is not None and line.item_id in items],
+        )
+        db.session.add(contract)
+        made.append(contract)
+    db.session.flush()
+    for contract in made:
+        record("contract.created", actor=actor, obj=contract, organization_id=s.agency_id,
+               data={"number": contract.number, "solicitation": s.number, "vendor": contract.vendor.name,
+                     "effective_on": contract.effective_on.isoformat(), "expires_on": contract.expires_on.isoformat(),
+                     "lines": len(contract.lines)})
+    return made
+
+
+def _require_officer(actor: User, contract: Contract) -> None:
+    if not (actor.is_authenticated and actor.organization_id == contract.agency_id
+            and actor.has_any_role(Role.PROCUREMENT_OFFICER, Role.AGENCY_ADMIN)):
+        raise NotPermitted("Only the lead agency's procurement officers change a contract.")
+
+
+def renew(actor: User, contract: Contract, note: str = "") -> ContractChange:
+    _require_officer(actor, contract)
+    if contract.status != ContractStatus.ACTIVE:
+        raise DomainError("Only an active contract can be renewed.")
+    if contract.renewals_used >= contract.renewal_options:
+        raise DomainError(f"All {contract.renewal_options} renewal option(s) have been used.")
+    previous = contract.expires_on
+    contract.expires_on = add_years(previous, contract.renewal_term_years)
+    contract.renewals_used += 1
+    change = ContractChange(contract=contract, kind=ChangeKind.RENEWAL, recorded_by_id=actor.id,
+                            description=(note or "").strip() or f"Renewal {contract.renewals_used} of "
+                                                                 f"{contract.renewal_options}",
+                            previous_expires_on=previous, new_expires_on=contract.expires_on)
+    db.session.add(change)
+    record("contract.renewed", actor=actor, obj=contract, organization_id=contract.agency_id,
+           data={"number": contract.number, "from": previous.isoformat(), "to": contract.expires_on.isoformat(),
+                 "renewals_used": contract.renewals_used})
+    return change
+
+
+def amend(actor: User, contract: Contract, description: str, new_ceiling: Decimal | None = None) -> ContractChange:
+    _require_officer(actor, contract)
+    description = (description or "").strip()
+    if not description:
+        raise DomainError("Describe the amendment.", field="description")
+    if new_ceiling is not None and new_ceiling <= 0:
+        raise DomainError("The ceiling must be a positive amount.", field="new_ceiling")
+    change = ContractChange(contract=contract, kind=ChangeKind.AMENDMENT, recorded_by_id=actor.id,
+                            description=description, previous_ceiling=contract.ceiling_value,
+                            new_ceiling=new_ceiling)
+    if new_ceiling is not None:
+        contract.ceiling_value = new_ceiling
+    db.session.add(change)
+    record("contract.amended", actor=actor, obj=contract, organization_id=contract.agency_id,
+           data={"number": contract.number, "description": description,
+                 "new_ceiling": None if new_ceiling is None else str(new_ceiling)})
+    return change
+
+
+def send_expiry_reminders() -> dict[str, int]:
+    """Scheduler: e-mail the lead agency's officers 90, 60 and 30 days before a contract expires.
+    Idempotent: each (contract, days, expiry date) reminder is a unique row written with its e-mails."""
+    today = clock.now().date()
+    sent = 0
+    horizon = today + timedelta(days=max(REMINDER_DAYS))
+    contracts = db.session.scalars(select(Contract).where(Contract.status == ContractStatus.ACTIVE,
+                                                          Contract.expires_on <= horizon,
+                                                          Contract.expires_on >= today))
+    for contract in contracts:
+        days_left = (contract.expires_on - today).days
+        due = [d for d in REMINDER_DAYS if days_left <= d]
+        if not due:
+            continue
+        days = min(due)
+        exists = db.session.scalar(select(ExpiryReminder.id).where(
+            ExpiryReminder.contract_id == contract.id, ExpiryReminder.days_before == days,
+            ExpiryReminder.expires_on == contract.expires_on))
+        if exists:
+            continue
+        try:
+            with db.session.begin_nested():
+                db.session.add(ExpiryReminder(contract_id=contract.id, days_before=days,
+                                              expires_on=contract.expires_on, sent_at=clock.now()))
+        except IntegrityError:  # another scheduler got there first
+            continue
+        for user in contract.agency.members:
+            if user.active and user.has_any_role(Role.PROCUREMENT_OFFICER, Role.AGENCY_ADMIN):
+                send_email(user.email, f"Contract {contract.number} expires in {days_left} days",
+                           "contract_expiring", contract=contract, days_left=days_left)
+        sent += 1
+    return {"reminders": sent}
