@@ -109,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.audit import bp as audit_bp
     from app.bids import bp as bids_bp
     from app.core.views import bp as core_bp
+    from app.evaluation.views import bp as evaluation_bp
     from app.solicitations import bp as solicitations_bp
 
     app.register_blueprint(core_bp)
@@ -116,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(bids_bp)
+    app.register_blueprint(evaluation_bp)
 
 
 def _register_cli(app: Flask) -> None:
