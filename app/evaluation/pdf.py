@@ -9,6 +9,14 @@ from app.core.templating import format_money
 from app.evaluation.services import Results, members, technical_criteria
 
 WHEN = "%b %-d, %Y %-I:%M %p %Z"
+ROWS_PER_TABLE = 200
+
+
+def _tables(header: list[str], rows: list[list[object]], **kwargs: object) -> list[Flowable]:
+    """Tables of a few hundred rows each: ReportLab splits one huge table across pages in
+    quadratic time (a 19,000-row score table took minutes)."""
+    return [data_table(header, rows[start:start + ROWS_PER_TABLE], **kwargs)
+            for start in range(0, max(len(rows), 1), ROWS_PER_TABLE)]
 
 
 def _points(value) -> str:  # noqa: ANN001
@@ -38,7 +46,7 @@ def render_evaluation_report(res: Results, recommendation=None) -> bytes:  # noq
         story.append(Paragraph("Price calculation", styles["heading"]))
         story.append(Paragraph(text(f"Price points = lowest total ({format_money(res.lowest_total)}) ÷ this bid's "
                                     f"total × {price.points:.2f} points."), styles["body"]))
-        story.append(data_table(["Bidder", "Total price", "Price points"], [
+        story.extend(_tables(["Bidder", "Total price", "Price points"], [
             [res.bids[r.key].vendor.name, format_money(res.bids[r.key].total), _points(r.price_points)]
             for r in res.ranked], numeric={1, 2}, styles=styles))
 
@@ -55,8 +63,8 @@ def render_evaluation_report(res: Results, recommendation=None) -> bytes:  # noq
                              *[_points(by_member.get(m.id)) for m in active], _points(res.points.get(key)),
                              "consensus" if key in res.consensus else "average"])
         width = CONTENT_WIDTH / (len(header) + 2)
-        story.append(data_table(header, rows, styles=styles, numeric=set(range(2, 3 + len(active))),
-                                col_widths=[width * 2, width * 2, *[width] * (len(header) - 2)]))
+        story.extend(_tables(header, rows, styles=styles, numeric=set(range(2, 3 + len(active))),
+                             col_widths=[width * 2, width * 2, *[width] * (len(header) - 2)]))
         if res.consensus:
             story.append(Paragraph("Consensus changes", styles["heading"]))
             story.append(data_table(["Bidder", "Criterion", "Consensus", "Reason"], [
@@ -66,11 +74,11 @@ def render_evaluation_report(res: Results, recommendation=None) -> bytes:  # noq
 
     story.append(Paragraph("Ranking", styles["heading"]))
     if res.is_price_only:
-        story.append(data_table(["Rank", "Bidder", "Total price"], [
+        story.extend(_tables(["Rank", "Bidder", "Total price"], [
             [f"{r.rank}{' (tie)' if r.tied else ''}", r.name, format_money(r.total_points)] for r in res.ranked],
             numeric={2}, styles=styles))
     else:
-        story.append(data_table(["Rank", "Bidder", "Technical", "Price", "Total"], [
+        story.extend(_tables(["Rank", "Bidder", "Technical", "Price", "Total"], [
             [f"{r.rank}{' (tie)' if r.tied else ''}", r.name, _points(r.technical_points), _points(r.price_points),
              _points(r.total_display)] for r in res.ranked], numeric={2, 3, 4}, styles=styles))
 
