@@ -107,8 +107,10 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.accounts import bp as accounts_bp
     from app.audit import bp as audit_bp
+    from app.awards.views import bp as awards_bp
     from app.bids import bp as bids_bp
     from app.core.views import bp as core_bp
+    from app.evaluation.views import bp as evaluation_bp
     from app.solicitations import bp as solicitations_bp
 
     app.register_blueprint(core_bp)
@@ -116,6 +118,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(bids_bp)
+    app.register_blueprint(evaluation_bp)
+    app.register_blueprint(awards_bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -110,6 +110,11 @@ def attest(actor: User, s: Solicitation, *, has_conflict: bool, disclosure: str 
     return member
 
 
+def is_scorable(bid: Bid) -> bool:
+    return (bid.status == BidStatus.SUBMITTED and bid.opened_at is not None
+            and bid.responsiveness != Responsiveness.NON_RESPONSIVE)
+
+
 def scorable_bids(s: Solicitation) -> list[Bid]:
     """Opened, counted bids not found non-responsive."""
     return list(db.session.scalars(
@@ -124,30 +129,44 @@ def technical_criteria(s: Solicitation) -> list[EvaluationCriterion]:
 
 def record_score(actor: User, s: Solicitation, bid: Bid, criterion: EvaluationCriterion, points: Decimal,
                  comment: str = "") -> EvaluationScore:
+    return record_scores(actor, s, [(bid, criterion, points, comment)])[0]
+
+
+def record_scores(actor: User, s: Solicitation,
+                  entries: list[tuple[Bid, EvaluationCriterion, Decimal, str]]) -> list[EvaluationScore]:
+    """One evaluator's scores (a whole scoring sheet at once, or one cell); one audit event."""
     member = member_for(s, actor)
     if member is None or not member.may_see_proposals:
         raise NotPermitted("Only committee members who signed the conflict-of-interest statement score.")
     evaluation = evaluation_for(s)
     if s.status != SolicitationStatus.UNDER_EVALUATION or evaluation is None or not evaluation.scoring_open:
         raise DomainError("Scoring is not open for this solicitation.")
-    if bid.solicitation_id != s.id or bid not in scorable_bids(s):
-        raise DomainError("That bid is not being evaluated.")
-    if criterion.solicitation_id != s.id or criterion.is_price:
-        raise DomainError("Price points are computed by the formula; score the other criteria.")
-    if points < 0 or points > criterion.points:
-        raise DomainError(f"Score {criterion.name} from 0 to {criterion.points.normalize():f} points.",
-                          field="points")
-    score = db.session.scalar(select(EvaluationScore).where(
-        EvaluationScore.member_id == member.id, EvaluationScore.bid_id == bid.id,
-        EvaluationScore.criterion_id == criterion.id))
-    if score is None:
-        score = EvaluationScore(member_id=member.id, bid_id=bid.id, criterion_id=criterion.id)
-        db.session.add(score)
-    score.points, score.comment, score.scored_at = points, (comment or "").strip(), clock.now()
+    for bid, criterion, points, _ in entries:
+        if bid.solicitation_id != s.id or not is_scorable(bid):
+            raise DomainError("That bid is not being evaluated.")
+        if criterion.solicitation_id != s.id or criterion.is_price:
+            raise DomainError("Price points are computed by the formula; score the other criteria.")
+        if points < 0 or points > criterion.points:
+            raise DomainError(f"Score {criterion.name} from 0 to {criterion.points.normalize():f} points.",
+                              field="points")
+    existing = {(r.bid_id, r.criterion_id): r for r in db.session.scalars(
+        select(EvaluationScore).where(EvaluationScore.member_id == member.id))}
+    now = clock.now()
+    saved = []
+    for bid, criterion, points, comment in entries:
+        score = existing.get((bid.id, criterion.id))
+        if score is None:
+            score = EvaluationScore(member_id=member.id, bid_id=bid.id, criterion_id=criterion.id)
+            db.session.add(score)
+            existing[(bid.id, criterion.id)] = score
+        score.points, score.comment, score.scored_at = points, (comment or "").strip(), now
+        saved.append(score)
     db.session.flush()
     record("evaluation.scored", actor=actor, obj=s, organization_id=s.agency_id,
-           data={"solicitation": s.number, "bid_id": bid.id, "criterion": criterion.name, "points": str(points)})
-    return score
+           data={"solicitation": s.number, "member": actor.name, "scores": len(entries),
+                 **({"bid_id": entries[0][0].id, "criterion": entries[0][1].name, "points": str(entries[0][2])}
+                    if len(entries) == 1 else {})})
+    return saved
 
 
 def own_scores(s: Solicitation, user: User) -> dict[tuple[int, int], EvaluationScore]:
@@ -201,7 +220,8 @@ def record_consensus(actor: User, s: Solicitation, bid: Bid, criterion: Evaluati
         raise DomainError("Consensus scores are recorded after scoring closes.")
     if s.status != SolicitationStatus.UNDER_EVALUATION:
         raise DomainError("The evaluation is over.")
-    if criterion.solicitation_id != s.id or criterion.is_price or bid not in scorable_bids(s):
+    if criterion.solicitation_id != s.id or criterion.is_price or bid.solicitation_id != s.id \
+            or not is_scorable(bid):
         raise DomainError("That bid or criterion is not being evaluated.")
     reason = (reason or "").strip()
     if not reason:

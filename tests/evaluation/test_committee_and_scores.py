@@ -122,3 +122,24 @@ def test_full_scoring_with_attestation_conflict_consensus_and_ranking(app, opene
         ranked = services.results(s).ranked
         assert [(r.name, r.rank, r.total_display) for r in ranked] == [
             ("Bravo Office", 1, D("95.00")), ("Alpha Supply", 2, D("91.11")), ("Charlie Paper", 3, D("80.55"))]
+
+
+def test_evaluation_report_pdf_names_committee_scores_consensus_and_ranking(app, opened_rfp):
+    import io
+
+    from pypdf import PdfReader
+
+    from app.evaluation.pdf import render_evaluation_report
+
+    test_full_scoring_with_attestation_conflict_consensus_and_ranking(app, opened_rfp)
+    from app.evaluation import services
+
+    with app.test_request_context():
+        _, s = _ctx(app, opened_rfp.agency.officer.id, opened_rfp.id)
+        body = render_evaluation_report(services.results(s))
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+    text = " ".join(text.split())
+    for expected in ("Evaluation report", "Declared a conflict and was excluded: My brother works for Bravo Office.",
+                     "Committee agreed after discussion", "lowest total ($26,400.00)", "95.00", "91.11", "80.55",
+                     "consensus", "average"):
+        assert expected in text, expected

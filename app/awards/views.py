@@ -1,0 +1,164 @@
+"""Award pages: the officer's recommendation, the approver's approval, protests (bidders file,
+staff decide), the public award notice, and each bidder's debriefing."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.accounts.forms import ActionForm
+from app.awards import services
+from app.awards.models import Protest, ProtestStatus
+from app.bids.models import Bid
+from app.core.errors import DomainError
+from app.core.permissions import forbid_unless, get_or_404, roles_required
+from app.core.roles import AGENCY_STAFF, Role
+from app.evaluation.services import results
+from app.extensions import db
+from app.solicitations.models import Solicitation, SolicitationStatus
+from app.solicitations.public_views import load_visible
+
+bp = Blueprint("awards", __name__)
+
+AWARD_STATUSES = (SolicitationStatus.UNDER_EVALUATION, SolicitationStatus.INTENT_TO_AWARD,
+                  SolicitationStatus.AWARDED)
+
+
+def _load_staff(solicitation_id: int) -> Solicitation:
+    s = get_or_404(Solicitation, solicitation_id)
+    forbid_unless(s.is_staff(current_user))
+    if s.status not in AWARD_STATUSES:
+        abort(404)
+    return s
+
+
+def _back(s: Solicitation):
+    return redirect(url_for("awards.staff_award", solicitation_id=s.id))
+
+
+def _attempt(action, success: str) -> bool:  # noqa: ANN001
+    """Run a service at the request boundary: commit and say so, or roll back and show why."""
+    try:
+        action()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return False
+    db.session.commit()
+    flash(success, "success")
+    return True
+
+
+@bp.route("/agency/solicitations/<int:solicitation_id>/award")
+@roles_required(*AGENCY_STAFF)
+def staff_award(solicitation_id: int):
+    s = _load_staff(solicitation_id)
+    from app.evaluation.services import evaluation_for
+
+    evaluation = evaluation_for(s)
+    ranked = results(s).ranked if evaluation is None or not evaluation.scoring_open else []
+    protests = db.session.scalars(select(Protest).where(Protest.solicitation_id == s.id)
+                                  .order_by(Protest.filed_at)).all()
+    return render_template("awards/staff.html", s=s, ranked=ranked, recommendation=services.current_recommendation(s),
+                           protests=protests, action_form=ActionForm(), today=date.today().isoformat(),
+                           can_recommend=s.can_manage(current_user) and s.status == SolicitationStatus.UNDER_EVALUATION,
+                           can_approve=current_user.has_role(Role.APPROVER))
+
+
+@bp.route("/agency/solicitations/<int:solicitation_id>/award/recommend", methods=["POST"])
+@roles_required(Role.PROCUREMENT_OFFICER, Role.AGENCY_ADMIN)
+def recommend(solicitation_id: int):
+    s = _load_staff(solicitation_id)
+    if ActionForm().validate_on_submit():
+        bid_ids = [int(v) for v in request.form.getlist("bid") if v.isdigit()]
+        _attempt(lambda: services.recommend_award(current_user, s, bid_ids, request.form.get("justification", "")),
+                 "Recommendation recorded; an approver must approve it.")
+    return _back(s)
+
+
+@bp.route("/agency/solicitations/<int:solicitation_id>/award/approve", methods=["POST"])
+@roles_required(Role.APPROVER)
+def approve(solicitation_id: int):
+    s = _load_staff(solicitation_id)
+    recommendation = services.current_recommendation(s)
+    if recommendation is None or not ActionForm().validate_on_submit():
+        abort(404 if recommendation is None else 400)
+    raw_date = request.form.get("board_approved_on", "").strip()
+    try:
+        board_date = date.fromisoformat(raw_date) if raw_date else None
+    except ValueError:
+        flash("Enter the board approval date as YYYY-MM-DD.", "danger")
+        return _back(s)
+    _attempt(lambda: services.approve_recommendation(current_user, recommendation, board_approved_on=board_date,
+                                                     board_reference=request.form.get("board_reference", "")),
+             "Award recommendation approved. The officer can now issue the notice of intent to award.")
+    return _back(s)
+
+
+@bp.route("/agency/solicitations/<int:solicitation_id>/protests/<int:protest_id>/decide", methods=["POST"])
+@roles_required(Role.PROCUREMENT_OFFICER, Role.AGENCY_ADMIN)
+def decide(solicitation_id: int, protest_id: int):
+    s = _load_staff(solicitation_id)
+    protest = get_or_404(Protest, protest_id)
+    if protest.solicitation_id != s.id or not ActionForm().validate_on_submit():
+        abort(404)
+    upheld = request.form.get("outcome") == "upheld"
+    _attempt(lambda: services.decide_protest(current_user, protest, upheld=upheld,
+                                             decision=request.form.get("decision", "")),
+             "Protest upheld: the evaluation is reopened." if upheld else "Protest denied; the protester is told.")
+    return _back(s)
+
+
+# ----------------------------------------------------------------------------- bidders and the public
+@bp.route("/solicitations/<number>/award")
+def notice(number: str):
+    """The public notice of intent to award / award."""
+    s = load_visible(number)
+    recommendation = services.current_recommendation(s)
+    if recommendation is None or recommendation.intent_issued_at is None:
+        abort(404)
+    own_bid = None
+    if current_user.is_authenticated and current_user.organization.is_vendor:
+        own_bid = db.session.scalar(select(Bid).where(Bid.solicitation_id == s.id,
+                                                      Bid.vendor_id == current_user.organization_id,
+                                                      Bid.opened_at.is_not(None)))
+    return render_template("awards/notice.html", s=s, recommendation=recommendation, own_bid=own_bid,
+                           action_form=ActionForm())
+
+
+@bp.route("/solicitations/<number>/protest", methods=["POST"])
+@login_required
+def protest(number: str):
+    s = load_visible(number)
+    forbid_unless(current_user.organization.is_vendor)
+    if ActionForm().validate_on_submit():
+        _attempt(lambda: services.file_protest(current_user, s, request.form.get("grounds", "")),
+                 "Protest filed. The agency decides it and you will be told by e-mail; the award waits.")
+    return redirect(url_for("awards.notice", number=number))
+
+
+@bp.route("/solicitations/<number>/debriefing")
+@login_required
+def debriefing(number: str):
+    """After the award, each bidder sees its own scores and rank (and nobody else's)."""
+    s = load_visible(number)
+    forbid_unless(current_user.organization.is_vendor)
+    if s.status != SolicitationStatus.AWARDED:
+        abort(404)
+    bid = db.session.scalar(select(Bid).where(Bid.solicitation_id == s.id, Bid.vendor_id == current_user.organization_id,
+                                              Bid.opened_at.is_not(None)))
+    if bid is None:
+        abort(404)
+    res = results(s)
+    mine = next((r for r in res.ranked if r.key == bid.id), None)
+    return render_template("awards/debriefing.html", s=s, bid=bid, res=res, mine=mine)
+
+
+def _protest_status_label(protest: Protest) -> str:
+    return {ProtestStatus.OPEN: "Open", ProtestStatus.DENIED: "Denied", ProtestStatus.UPHELD: "Upheld",
+            ProtestStatus.WITHDRAWN: "Withdrawn"}[protest.status]
+
+
+bp.add_app_template_filter(_protest_status_label, "protest_status")

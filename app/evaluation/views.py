@@ -1,0 +1,218 @@
+"""Evaluation pages: the officer names the committee; each member signs the conflict-of-interest
+statement, then scores on one sheet; the chair closes scoring and records consensus; staff see
+the results and the report (page and PDF)."""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.accounts.forms import ActionForm
+from app.accounts.models import User
+from app.bids.models import Bid
+from app.core.errors import DomainError
+from app.core.permissions import forbid_unless, get_or_404, roles_required
+from app.core.roles import AGENCY_STAFF, Role
+from app.core.web import show_domain_error
+from app.evaluation import services
+from app.evaluation.forms import AttestationForm, CommitteeForm
+from app.evaluation.pdf import render_evaluation_report
+from app.extensions import db
+from app.solicitations.models import EvaluationCriterion, Solicitation, SolicitationStatus
+
+bp = Blueprint("evaluation", __name__)
+
+EVALUATION_STATUSES = (SolicitationStatus.OPENED, SolicitationStatus.UNDER_EVALUATION,
+                       SolicitationStatus.INTENT_TO_AWARD, SolicitationStatus.AWARDED)
+
+
+def _load(solicitation_id: int) -> Solicitation:
+    s = get_or_404(Solicitation, solicitation_id)
+    forbid_unless(s.is_staff(current_user))
+    if s.status not in EVALUATION_STATUSES:
+        abort(404)
+    return s
+
+
+def _is_officer(s: Solicitation) -> bool:
+    return s.can_manage(current_user)
+
+
+def _committee_form(s: Solicitation, formdata=None) -> CommitteeForm:  # noqa: ANN001
+    form = CommitteeForm(formdata=formdata) if formdata is not None else CommitteeForm()
+    people = db.session.scalars(select(User).where(User.organization_id == s.agency_id, User.active)
+                                .order_by(User.name)).all()
+    choices = [(u.id, u.name) for u in people if u.has_role(Role.EVALUATOR)]
+    form.evaluators.choices = choices
+    form.chair.choices = [(0, "Choose the chair")] + choices
+    if formdata is None and request.method == "GET":
+        current = services.members(s)
+        form.evaluators.data = [m.user_id for m in current if m.excluded_at is None]
+        form.chair.data = next((m.user_id for m in current if m.is_chair), 0)
+    return form
+
+
+@bp.route("/agency/solicitations/<int:solicitation_id>/evaluation", methods=["GET", "POST"])
+@roles_required(*AGENCY_STAFF)
+def overview(solicitation_id: int):
+    s = _load(solicitation_id)
+    form = _committee_form(s)
+    if request.method == "POST":
+        forbid_unless(_is_officer(s))
+        if form.validate_on_submit():
+            try:
+                services.name_committee(current_user, s, form.evaluators.data or [], form.chair.data)
+            except DomainError as exc:
+                db.session.rollback()
+                show_domain_error(form, exc)
+            else:
+                db.session.commit()
+                flash("Committee named. Each member signs the conflict-of-interest statement before scoring.",
+                      "success")
+                return redirect(url_for("evaluation.overview", solicitation_id=s.id))
+    member = services.member_for(s, current_user)
+    evaluation = services.evaluation_for(s)
+    # While scoring is open, the officer sees who has scored, not the scores (independence).
+    res = services.results(s) if evaluation is not None and not evaluation.scoring_open else None
+    return render_template("evaluation/overview.html", s=s, form=form, member=member, evaluation=evaluation,
+                           committee=services.members(s), res=res, is_officer=_is_officer(s),
+                           attest_form=AttestationForm(), action_form=ActionForm(),
+                           statement=services.ATTESTATION_TEXT)
+
+
+@bp.route("/agency/solicitations/<int:solicitation_id>/evaluation/attest", methods=["POST"])
+@roles_required(Role.EVALUATOR)
+def attest(solicitation_id: int):
+    s = _load(solicitation_id)
+    form = AttestationForm()
+    if form.validate_on_submit():
+        try:
+            services.attest(current_user, s, has_conflict=form.answer.data == "conflict",
+                            disclosure=form.disclosure.data or "")
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+        else:
+            db.session.commit()
+            flash("Statement recorded." if form.answer.data == "none"
+                  else "Conflict declared: you are excluded from this evaluation.", "success")
+    else:
+        flash("Choose whether you have a conflict of interest.", "danger")
+    return redirect(url_for("evaluation.overview", solicitation_id=s.id))
+
+
+def _parse_sheet(s: Solicitation, bids: list[Bid], criteria: list[EvaluationCriterion]):
+    entries, errors, typed = [], {}, {}
+    for bid in bids:
+        for c in criteria:
+            name = f"score-{bid.id}-{c.id}"
+            raw = request.form.get(name, "").strip()
+            typed[name] = raw
+            comment = request.form.get(f"comment-{bid.id}-{c.id}", "")[:2000]
+            typed[f"comment-{bid.id}-{c.id}"] = comment
+            if not raw:
+                continue
+            try:
+                points = Decimal(raw)
+            except InvalidOperation:
+                errors[name] = "Enter a number."
+                continue
+            if not points.is_finite() or points < 0 or points > c.points:
+                errors[name] = f"From 0 to {c.points.normalize():f}."
+                continue
+            entries.append((bid, c, points, comment))
+    return entries, errors, typed
+
+
+@bp.route("/agency/solicitations/<int:solicitation_id>/evaluation/scores", methods=["GET", "POST"])
+@roles_required(Role.EVALUATOR)
+def score_sheet(solicitation_id: int):
+    s = _load(solicitation_id)
+    member = services.member_for(s, current_user)
+    if member is None or not member.may_see_proposals:
+        abort(403)  # no proposal before the statement; none at all for an excluded member
+    bids = services.scorable_bids(s)
+    criteria = services.technical_criteria(s)
+    own = services.own_scores(s, current_user)
+    typed = {f"score-{b}-{c}": f"{sc.points.normalize():f}" for (b, c), sc in own.items()}
+    typed.update({f"comment-{b}-{c}": sc.comment for (b, c), sc in own.items()})
+    errors: dict[str, str] = {}
+    if request.method == "POST" and ActionForm().validate_on_submit():
+        entries, errors, typed = _parse_sheet(s, bids, criteria)
+        if not errors and entries:
+            try:
+                services.record_scores(current_user, s, entries)
+            except DomainError as exc:
+                db.session.rollback()
+                flash(exc.message, "danger")
+            else:
+                db.session.commit()
+                flash(f"{len(entries)} score{'s' if len(entries) != 1 else ''} saved.", "success")
+                return redirect(url_for("evaluation.score_sheet", solicitation_id=s.id))
+        elif errors:
+            flash("Some scores are out of range; nothing was saved. Correct the marked cells.", "danger")
+    evaluation = services.evaluation_for(s)
+    return render_template("evaluation/score_sheet.html", s=s, bids=bids, criteria=criteria, typed=typed,
+                           errors=errors, action_form=ActionForm(), evaluation=evaluation,
+                           member=member), 422 if errors else 200
+
+
+@bp.route("/agency/solicitations/<int:solicitation_id>/evaluation/close", methods=["POST"])
+@roles_required(Role.EVALUATOR)
+def close_scoring(solicitation_id: int):
+    s = _load(solicitation_id)
+    if ActionForm().validate_on_submit():
+        try:
+            services.close_scoring(current_user, s)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+        else:
+            db.session.commit()
+            flash("Scoring closed. The committee's scores are now visible to the committee and staff.", "success")
+    return redirect(url_for("evaluation.overview", solicitation_id=s.id))
+
+
+@bp.route("/agency/solicitations/<int:solicitation_id>/evaluation/consensus", methods=["POST"])
+@roles_required(Role.EVALUATOR)
+def consensus(solicitation_id: int):
+    s = _load(solicitation_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    bid = db.session.get(Bid, request.form.get("bid_id", type=int) or 0)
+    criterion = db.session.get(EvaluationCriterion, request.form.get("criterion_id", type=int) or 0)
+    if bid is None or criterion is None or bid.solicitation_id != s.id or criterion.solicitation_id != s.id:
+        abort(404)
+    try:
+        points = Decimal(request.form.get("points", "").strip())
+    except InvalidOperation:
+        flash("Enter the consensus points as a number.", "danger")
+        return redirect(url_for("evaluation.overview", solicitation_id=s.id, _anchor="consensus"))
+    try:
+        services.record_consensus(current_user, s, bid, criterion, points, request.form.get("reason", ""))
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+    else:
+        db.session.commit()
+        flash(f"Consensus recorded for {bid.vendor.name}, {criterion.name}.", "success")
+    return redirect(url_for("evaluation.overview", solicitation_id=s.id, _anchor="consensus"))
+
+
+@bp.route("/agency/solicitations/<int:solicitation_id>/evaluation/report.pdf")
+@roles_required(*AGENCY_STAFF)
+def report_pdf(solicitation_id: int):
+    s = _load(solicitation_id)
+    evaluation = services.evaluation_for(s)
+    member = services.member_for(s, current_user)
+    if evaluation is None or evaluation.scoring_open:
+        abort(404)  # scores stay independent until the chair closes scoring
+    if member is not None and not member.may_see_proposals:
+        abort(403)
+    from app.awards.services import current_recommendation
+
+    body = render_evaluation_report(services.results(s), current_recommendation(s))
+    return Response(body, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{s.number}-evaluation.pdf"'})

@@ -1,0 +1,56 @@
+"""The award pages: public notice, protest form, staff decision, debriefing."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from app.core import clock
+from app.extensions import db
+from tests.conftest import login
+from tests.evaluation.test_award_path import _intent, _score_and_close, _vendor_user
+from tests.evaluation.test_committee_and_scores import _start
+
+
+def test_notice_protest_decision_award_and_debriefing(app, client, opened_rfp, make_user):
+    from app.accounts.models import User
+    from app.jobs.runner import tick
+
+    _start(app, opened_rfp)
+    _score_and_close(app, opened_rfp)
+    clock.freeze(clock.now())
+    _intent(app, opened_rfp)
+    notice = client.get(f"/solicitations/{opened_rfp.number}/award")
+    assert notice.status_code == 200 and "Bravo Office" in notice.get_data(as_text=True)
+
+    with app.app_context():
+        alpha = db.session.get(User, _vendor_user(app, opened_rfp, "Alpha Supply"))
+        alpha_email = alpha.email
+    login(client, alpha_email)
+    assert client.submit(f"/solicitations/{opened_rfp.number}/protest", {"grounds": "  "}).status_code == 302
+    assert "State the grounds" in client.get(f"/solicitations/{opened_rfp.number}/award").get_data(as_text=True)
+    client.submit(f"/solicitations/{opened_rfp.number}/protest", {"grounds": "Line 2 was misread."})
+    client.submit("/accounts/logout")
+
+    login(client, opened_rfp.agency.officer)
+    with app.app_context():
+        from app.awards.models import Protest
+
+        protest_id = db.session.scalar(db.select(Protest.id))
+    client.submit(f"/agency/solicitations/{opened_rfp.id}/protests/{protest_id}/decide",
+                  {"outcome": "denied", "decision": "Read as submitted."})
+    page = client.get(f"/agency/solicitations/{opened_rfp.id}/award").get_data(as_text=True)
+    assert "Denied" in page and "Read as submitted." in page
+    client.submit("/accounts/logout")
+
+    clock.advance(timedelta(days=11))
+    with app.app_context():
+        tick()
+    login(client, alpha_email)
+    debrief = client.get(f"/solicitations/{opened_rfp.number}/debriefing")
+    text = debrief.get_data(as_text=True)
+    assert debrief.status_code == 200, text
+    import re
+    main = re.sub(r"\s+", " ", text[text.find("<main"):])
+    # Alpha: half marks (20 + 10) + 26,400 / 27,000 x 40 = 39.11 -> 69.11; Charlie 30 + 39.55 = 69.55 ranks above.
+    assert "Alpha Supply: rank <strong>3</strong> of 3, total 69.11 points." in main
+    assert "Charlie Paper" not in text  # only its own scores
+    clock.reset()
