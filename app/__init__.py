@@ -108,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts import bp as accounts_bp
     from app.audit import bp as audit_bp
     from app.awards.views import bp as awards_bp
+    from app.contracts.views import bp as contracts_bp
     from app.bids import bp as bids_bp
     from app.core.views import bp as core_bp
     from app.evaluation.views import bp as evaluation_bp
@@ -120,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(bids_bp)
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(awards_bp)
+    app.register_blueprint(contracts_bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -409,7 +409,8 @@ def world(app, agency, other_agency, make_solicitation, make_org, make_user, try
     values["token:invite-lead"] = _link_token(app, "new.buyer@lead-agency.example", "/accounts/invitations/")
     values["token:invite-bidder"] = _link_token(app, f"colleague@{BIDDER_DOMAIN}", "/accounts/invitations/")
     values["token:reset"] = _link_token(app, competitor.email, "/accounts/password-reset/")
-    for literal in ("follow", "unfollow", "deactivate", "activate", "xlsx", "csv"):
+    values["protest:any"] = 1  # no protest exists before an opening: the route must still say nothing
+    for literal in ("follow", "unfollow", "deactivate", "activate", "xlsx", "csv", "renew", "amend"):
         values[f"literal:{literal}"] = literal
     for status in SolicitationStatus:
         values[f"target:{status.value}"] = status.value
@@ -441,7 +442,9 @@ ARGUMENT_VALUES: dict[str, list[str]] = {
     "token": ["token:invite-lead", "token:invite-bidder", "token:reset"],
     "target": [f"target:{s.value}" for s in SolicitationStatus],
     # deactivate before activate: whoever is deactivated is active again right after.
-    "action": ["literal:follow", "literal:unfollow", "literal:deactivate", "literal:activate"],
+    "action": ["literal:follow", "literal:unfollow", "literal:deactivate", "literal:activate", "literal:renew",
+               "literal:amend"],
+    "protest_id": ["protest:any"],
     "fmt": ["literal:xlsx", "literal:csv"],
 }
 SKIPPED_ENDPOINTS = {"static", "bootstrap.static"}

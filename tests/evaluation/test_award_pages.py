@@ -54,3 +54,44 @@ def test_notice_protest_decision_award_and_debriefing(app, client, opened_rfp, m
     assert "Alpha Supply: rank <strong>3</strong> of 3, total 69.11 points." in main
     assert "Charlie Paper" not in text  # only its own scores
     clock.reset()
+
+
+def test_contract_page_renewal_and_amendment(app, client, opened_rfp):
+    from app.contracts.models import Contract
+    from app.jobs.runner import tick
+
+    _start(app, opened_rfp)
+    _score_and_close(app, opened_rfp)
+    clock.freeze(clock.now())
+    _intent(app, opened_rfp)
+    clock.advance(timedelta(days=11))
+    with app.app_context():
+        tick()
+        contract = db.session.scalar(db.select(Contract))
+        assert contract.renewal_options == 0  # the fixture's RFP has none: renewal is refused
+        number, expires = contract.number, contract.expires_on
+    page = client.get(f"/contracts/{number}")
+    assert page.status_code == 200 and "$12.00" in page.get_data(as_text=True)
+    anonymous = client.submit(f"/contracts/{number}/renew")
+    assert anonymous.status_code == 302 and "/accounts/login" in anonymous.headers["Location"]
+
+    login(client, opened_rfp.agency.officer)
+    client.submit(f"/contracts/{number}/renew", {"note": "Year 2"})
+    assert "All 0 renewal option(s) have been used." in client.get(f"/contracts/{number}").get_data(as_text=True)
+    client.submit(f"/contracts/{number}/amend", {"description": "Raise it", "new_ceiling": "abc"})
+    assert "Enter the new ceiling as an amount" in client.get(f"/contracts/{number}").get_data(as_text=True)
+    client.submit(f"/contracts/{number}/amend", {"description": "  ", "new_ceiling": ""})
+    assert "Describe the amendment." in client.get(f"/contracts/{number}").get_data(as_text=True)
+    client.submit(f"/contracts/{number}/amend", {"description": "Ceiling raised for participating agencies",
+                                                 "new_ceiling": "2,500,000"})
+    with app.app_context():
+        contract = db.session.scalar(db.select(Contract))
+        assert str(contract.ceiling_value) == "2500000.00" and contract.renewals_used == 0
+        contract.renewal_options = 2  # as if the RFP had offered two renewals
+        db.session.commit()
+    client.submit(f"/contracts/{number}/renew", {"note": "Year 2"})
+    with app.app_context():
+        contract = db.session.scalar(db.select(Contract))
+        assert contract.renewals_used == 1 and contract.expires_on.year == expires.year + 1
+        assert [c.kind.value for c in contract.changes] == ["amendment", "renewal"]
+    clock.reset()
