@@ -128,6 +128,22 @@ def notice(number: str):
                            action_form=ActionForm())
 
 
+@bp.route("/solicitations/<number>/award.pdf")
+def notice_pdf(number: str):
+    from flask import Response
+
+    from app.awards.pdf import render_award_notice_pdf
+    from app.bids.services import opened_bids
+
+    s = load_visible(number)
+    recommendation = services.current_recommendation(s)
+    if recommendation is None or recommendation.intent_issued_at is None:
+        abort(404)
+    body = render_award_notice_pdf(s, recommendation, opened_bids(s))
+    return Response(body, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{number}-award-notice.pdf"'})
+
+
 @bp.route("/solicitations/<number>/protest", methods=["POST"])
 @login_required
 def protest(number: str):

@@ -84,6 +84,14 @@ def dashboard_tasks(user) -> list[DashboardTask]:  # noqa: ANN001
         tasks.append(DashboardTask("Closed, bids waiting to be opened",
                                    count(own.where(Solicitation.status == SolicitationStatus.CLOSED)),
                                    "solicitations.staff_index", {"status": "closed"}))
+    if user.has_role(Role.EVALUATOR):
+        from app.evaluation.models import CommitteeMember, Evaluation
+
+        tasks.append(DashboardTask("Evaluations you sit on, scoring open", count(
+            select(CommitteeMember.id).join(Evaluation, Evaluation.solicitation_id == CommitteeMember.solicitation_id)
+            .where(CommitteeMember.user_id == user.id, CommitteeMember.excluded_at.is_(None),
+                   Evaluation.scoring_closed_at.is_(None))),
+            "solicitations.staff_index", {"status": "under_evaluation"}))
     if user.organization.is_agency and user.has_any_role(Role.BUYER, Role.PROCUREMENT_OFFICER, Role.AGENCY_ADMIN):
         pending = count(select(DemandInvitation.id).where(DemandInvitation.agency_id == user.organization_id,
                                                           DemandInvitation.responded_at.is_(None)))

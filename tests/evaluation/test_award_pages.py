@@ -20,6 +20,14 @@ def test_notice_protest_decision_award_and_debriefing(app, client, opened_rfp, m
     _intent(app, opened_rfp)
     notice = client.get(f"/solicitations/{opened_rfp.number}/award")
     assert notice.status_code == 200 and "Bravo Office" in notice.get_data(as_text=True)
+    import io
+
+    from pypdf import PdfReader
+
+    pdf = client.get(f"/solicitations/{opened_rfp.number}/award.pdf")
+    pdf_text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages).split())
+    assert "Notice of intent to award" in pdf_text and "Intended award to: Bravo Office" in pdf_text
+    assert "10 calendar days" in pdf_text and "$26,400.00" in pdf_text
 
     with app.app_context():
         alpha = db.session.get(User, _vendor_user(app, opened_rfp, "Alpha Supply"))
