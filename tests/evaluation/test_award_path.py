@@ -16,7 +16,6 @@ D = Decimal
 
 
 def _score_and_close(app, rfp):
-    from app.bids.models import Bid
     from app.evaluation import services
 
     chair = rfp.evaluators[0]
@@ -25,10 +24,10 @@ def _score_and_close(app, rfp):
     for e in rfp.evaluators:
         def score(e=e):
             user, s = _ctx(app, e.id, rfp.id)
-            for name, bid_id in rfp.bid_ids.items():
+            for bid in services.scorable_bids(s):
                 for criterion in services.technical_criteria(s):
-                    points = criterion.points if name == "Bravo Office" else criterion.points / 2
-                    services.record_score(user, s, db.session.get(Bid, bid_id), criterion, points)
+                    points = criterion.points if bid.vendor.name == "Bravo Office" else criterion.points / 2
+                    services.record_score(user, s, bid, criterion, points)
         _run(app, score)
     _run(app, lambda: services.close_scoring(*_ctx(app, chair.id, rfp.id)))
 
@@ -144,3 +143,78 @@ def test_non_bidder_cannot_protest_and_award_needs_a_responsive_bid(app, opened_
     with app.test_request_context():
         with pytest.raises(DomainError, match="Only a vendor whose bid was opened"):
             awards.file_protest(*_ctx(app, stranger.id, opened_rfp.id), "I did not bid but object.")
+
+
+def test_award_to_a_non_responsive_bid_is_refused(app, opened_rfp):
+    from app.awards import services as awards
+    from app.bids import services as bids
+    from app.bids.models import Bid
+
+    with app.test_request_context():  # before the evaluation starts, Charlie is found non-responsive
+        officer, s = _ctx(app, opened_rfp.agency.officer.id, opened_rfp.id)
+        bids.decide_responsiveness(officer, db.session.get(Bid, opened_rfp.bid_ids["Charlie Paper"]), False,
+                                   "No insurance certificate")
+        db.session.commit()
+    _start(app, opened_rfp)
+    _score_and_close(app, opened_rfp)
+    with app.test_request_context():
+        officer, s = _ctx(app, opened_rfp.agency.officer.id, opened_rfp.id)
+        with pytest.raises(DomainError, match="only to a responsive bid"):
+            awards.recommend_award(officer, s, [opened_rfp.bid_ids["Charlie Paper"]], "Cheapest")
+
+
+def test_intent_blocks_the_award_until_the_protest_period_ends(app, opened_rfp):
+    from app.jobs.runner import tick
+    from app.solicitations import services as sol
+    from app.solicitations.lifecycle import TransitionError
+    from app.solicitations.models import Solicitation, SolicitationStatus
+
+    _start(app, opened_rfp)
+    _score_and_close(app, opened_rfp)
+    clock.freeze(clock.now())
+    _intent(app, opened_rfp)
+    clock.advance(timedelta(days=9, hours=23))
+    with app.app_context():
+        tick()
+        assert db.session.get(Solicitation, opened_rfp.id).status == SolicitationStatus.INTENT_TO_AWARD
+    with app.test_request_context():
+        with pytest.raises(TransitionError) as error:
+            sol.change_status(*_ctx(app, opened_rfp.agency.officer.id, opened_rfp.id), SolicitationStatus.AWARDED)
+        assert "The protest period has not ended; the award is final only after it." in error.value.problems
+    clock.advance(timedelta(hours=1))
+    with app.app_context():
+        tick()
+        assert db.session.get(Solicitation, opened_rfp.id).status == SolicitationStatus.AWARDED
+    clock.reset()
+
+
+def test_expiry_reminders_at_90_60_30_days_once_each(app, opened_rfp, outbox):
+    from app.contracts.models import Contract, ExpiryReminder
+    from app.contracts.services import send_expiry_reminders
+    from app.jobs.runner import tick
+
+    _start(app, opened_rfp)
+    _score_and_close(app, opened_rfp)
+    clock.freeze(clock.now())
+    _intent(app, opened_rfp)
+    clock.advance(timedelta(days=11))
+    with app.app_context():
+        tick()
+        expires = db.session.scalar(db.select(Contract.expires_on))
+    from datetime import datetime, time, timezone
+
+    sent = []
+    for days_before in (120, 90, 89, 60, 45, 30, 30, 1):
+        clock.freeze(datetime.combine(expires - timedelta(days=days_before), time(12), tzinfo=timezone.utc))
+        with app.test_request_context():
+            sent.append(send_expiry_reminders()["reminders"])
+            db.session.commit()
+    assert sent == [0, 1, 0, 1, 0, 1, 0, 0]
+    with app.app_context():
+        assert sorted(r.days_before for r in db.session.scalars(db.select(ExpiryReminder))) == [30, 60, 90]
+        from app.notifications.models import OutboxMessage
+
+        subjects = [m.subject for m in db.session.scalars(db.select(OutboxMessage))
+                    if m.subject.startswith("Contract")]
+        assert len(subjects) == 3 * 2 and any("expires in 90 days" in x for x in subjects)  # officer and admin
+    clock.reset()
