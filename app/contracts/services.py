@@ -138,3 +138,41 @@ def send_expiry_reminders() -> dict[str, int]:
                            "contract_expiring", contract=contract, days_left=days_left)
         sent += 1
     return {"reminders": sent}
+
+
+def parse_discount_tiers(text: str) -> list[dict[str, str]]:
+    """Lines like "50000: 2" (orders of $50,000 or more: 2 % off). Raises DomainError naming the line."""
+    tiers = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        amount_text, _, percent_text = line.partition(":")
+        try:
+            amount = Decimal(amount_text.replace(",", "").replace("$", "").strip())
+            percent = Decimal(percent_text.replace("%", "").strip())
+        except Exception:  # noqa: BLE001 (InvalidOperation and friends: any unreadable line)
+            raise DomainError(f"Line {number}: write a tier as “minimum order amount: percent off”, "
+                              "e.g. 50000: 2.", field="volume_discounts") from None
+        if not (amount.is_finite() and percent.is_finite()) or amount < 0 or not (0 < percent < 100):
+            raise DomainError(f"Line {number}: the amount must be 0 or more and the percent between 0 and 100.",
+                              field="volume_discounts")
+        tiers.append({"min_amount": str(amount.quantize(Decimal("0.01"))), "percent": str(percent.normalize())})
+    amounts = [Decimal(t["min_amount"]) for t in tiers]
+    if len(set(amounts)) != len(amounts):
+        raise DomainError("Each tier needs its own minimum amount.", field="volume_discounts")
+    return sorted(tiers, key=lambda t: Decimal(t["min_amount"]))
+
+
+def update_terms(actor: User, contract: Contract, *, price_guarantee: str, delivery_terms: str,
+                 volume_discounts: str) -> None:
+    """The terms a buyer cares about; recorded as an amendment so the history shows them."""
+    _require_officer(actor, contract)
+    tiers = parse_discount_tiers(volume_discounts)
+    contract.price_guarantee = (price_guarantee or "").strip()[:2000]
+    contract.delivery_terms = (delivery_terms or "").strip()[:2000]
+    contract.volume_discounts = tiers
+    db.session.add(ContractChange(contract=contract, kind=ChangeKind.AMENDMENT, recorded_by_id=actor.id,
+                                  description="Buyer terms updated (price guarantee, delivery, volume discounts)"))
+    record("contract.terms_updated", actor=actor, obj=contract, organization_id=contract.agency_id,
+           data={"number": contract.number, "price_guarantee": contract.price_guarantee,
+                 "delivery_terms": contract.delivery_terms, "volume_discounts": tiers})

@@ -30,7 +30,29 @@ def detail(number: str):
     contract = _load(number)
     can_change = (current_user.is_authenticated and current_user.organization_id == contract.agency_id
                   and current_user.has_any_role(Role.PROCUREMENT_OFFICER, Role.AGENCY_ADMIN))
-    return render_template("contracts/detail.html", c=contract, can_change=can_change, action_form=ActionForm())
+    typed = {"price_guarantee": contract.price_guarantee, "delivery_terms": contract.delivery_terms,
+             "volume_discounts": "\n".join(f"{t['min_amount']}: {t['percent']}" for t in contract.volume_discounts)}
+    return render_template("contracts/detail.html", c=contract, can_change=can_change, action_form=ActionForm(),
+                           typed=typed)
+
+
+@bp.route("/contracts/<number>/terms", methods=["POST"])
+@roles_required(Role.PROCUREMENT_OFFICER, Role.AGENCY_ADMIN)
+def terms(number: str):
+    contract = _load(number)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    typed = {k: request.form.get(k, "") for k in ("price_guarantee", "delivery_terms", "volume_discounts")}
+    try:
+        services.update_terms(current_user, contract, **typed)
+    except DomainError as exc:
+        db.session.rollback()
+        # Keep what was typed on the page, with the message beside the field it concerns.
+        return render_template("contracts/detail.html", c=contract, can_change=True, action_form=ActionForm(),
+                               typed=typed, terms_error=exc), 422
+    db.session.commit()
+    flash("Buyer terms saved.", "success")
+    return redirect(url_for("contracts.detail", number=number))
 
 
 @bp.route("/contracts/<number>/<any(renew, amend):action>", methods=["POST"])

@@ -102,4 +102,16 @@ def test_contract_page_renewal_and_amendment(app, client, opened_rfp):
         contract = db.session.scalar(db.select(Contract))
         assert contract.renewals_used == 1 and contract.expires_on.year == expires.year + 1
         assert [c.kind.value for c in contract.changes] == ["amendment", "renewal"]
+
+    bad = client.submit(f"/contracts/{number}/terms", {"price_guarantee": "Firm for year 1",
+                                                       "delivery_terms": "30 days ARO", "volume_discounts": "lots: 2"})
+    assert bad.status_code == 422
+    body = bad.get_data(as_text=True)
+    assert "Line 1: write a tier as" in body and "Firm for year 1" in body and "lots: 2" in body
+    ok = client.submit(f"/contracts/{number}/terms", {"price_guarantee": "Firm for year 1",
+                                                      "delivery_terms": "30 days ARO",
+                                                      "volume_discounts": "100000: 3\n$50,000: 2"})
+    assert ok.status_code == 302
+    page = client.get(f"/contracts/{number}").get_data(as_text=True)
+    assert "2% off orders of $50,000.00 or more" in page and "30 days ARO" in page
     clock.reset()
