@@ -12,7 +12,7 @@ from app.accounts.forms import ActionForm
 from app.awards import services
 from app.awards.models import Protest, ProtestStatus
 from app.bids.models import Bid
-from app.core.errors import DomainError
+from app.core.web import commit_or_flash
 from app.core.permissions import forbid_unless, get_or_404, roles_required
 from app.core.roles import AGENCY_STAFF, Role
 from app.evaluation.services import results
@@ -38,19 +38,6 @@ def _back(s: Solicitation):
     return redirect(url_for("awards.staff_award", solicitation_id=s.id))
 
 
-def _attempt(action, success: str) -> bool:  # noqa: ANN001
-    """Run a service at the request boundary: commit and say so, or roll back and show why."""
-    try:
-        action()
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return False
-    db.session.commit()
-    flash(success, "success")
-    return True
-
-
 @bp.route("/agency/solicitations/<int:solicitation_id>/award")
 @roles_required(*AGENCY_STAFF)
 def staff_award(solicitation_id: int):
@@ -73,7 +60,7 @@ def recommend(solicitation_id: int):
     s = _load_staff(solicitation_id)
     if ActionForm().validate_on_submit():
         bid_ids = [int(v) for v in request.form.getlist("bid") if v.isdigit()]
-        _attempt(lambda: services.recommend_award(current_user, s, bid_ids, request.form.get("justification", "")),
+        commit_or_flash(lambda: services.recommend_award(current_user, s, bid_ids, request.form.get("justification", "")),
                  "Recommendation recorded; an approver must approve it.")
     return _back(s)
 
@@ -91,7 +78,7 @@ def approve(solicitation_id: int):
     except ValueError:
         flash("Enter the board approval date as YYYY-MM-DD.", "danger")
         return _back(s)
-    _attempt(lambda: services.approve_recommendation(current_user, recommendation, board_approved_on=board_date,
+    commit_or_flash(lambda: services.approve_recommendation(current_user, recommendation, board_approved_on=board_date,
                                                      board_reference=request.form.get("board_reference", "")),
              "Award recommendation approved. The officer can now issue the notice of intent to award.")
     return _back(s)
@@ -105,7 +92,7 @@ def decide(solicitation_id: int, protest_id: int):
     if protest.solicitation_id != s.id or not ActionForm().validate_on_submit():
         abort(404)
     upheld = request.form.get("outcome") == "upheld"
-    _attempt(lambda: services.decide_protest(current_user, protest, upheld=upheld,
+    commit_or_flash(lambda: services.decide_protest(current_user, protest, upheld=upheld,
                                              decision=request.form.get("decision", "")),
              "Protest upheld: the evaluation is reopened." if upheld else "Protest denied; the protester is told.")
     return _back(s)
@@ -150,7 +137,7 @@ def protest(number: str):
     s = load_visible(number)
     forbid_unless(current_user.organization.is_vendor)
     if ActionForm().validate_on_submit():
-        _attempt(lambda: services.file_protest(current_user, s, request.form.get("grounds", "")),
+        commit_or_flash(lambda: services.file_protest(current_user, s, request.form.get("grounds", "")),
                  "Protest filed. The agency decides it and you will be told by e-mail; the award waits.")
     return redirect(url_for("awards.notice", number=number))
 

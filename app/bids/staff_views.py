@@ -13,21 +13,16 @@ from app.bids.forms import ResponsivenessForm
 from app.bids.models import Bid, BidDocument
 from app.bids.views import _send_document
 from app.core.errors import DomainError
-from app.core.permissions import forbid_unless, get_or_404, roles_required
+from app.core.permissions import forbid_unless, roles_required
 from app.core.roles import AGENCY_STAFF
 from app.core.web import show_domain_error
 from app.extensions import db
+from app.solicitations.staff_views import load_for_staff
 from app.solicitations.models import Solicitation
 
 
-def _load_for_staff(solicitation_id: int) -> Solicitation:
-    solicitation = get_or_404(Solicitation, solicitation_id)
-    forbid_unless(solicitation.is_staff(current_user))
-    return solicitation
-
-
 def _load_opened(solicitation_id: int) -> Solicitation:
-    s = _load_for_staff(solicitation_id)
+    s = load_for_staff(solicitation_id)
     if s.opened_at is None:
         abort(404)  # nothing about individual bids exists for staff before the opening
     return s
@@ -43,7 +38,7 @@ def _load_opened_bid(s: Solicitation, bid_id: int) -> Bid:
 @bp.route("/agency/solicitations/<int:solicitation_id>/bids")
 @roles_required(*AGENCY_STAFF)
 def staff_bids(solicitation_id: int):
-    s = _load_for_staff(solicitation_id)
+    s = load_for_staff(solicitation_id)
     if s.opened_at is None:
         return render_template("bids/staff_sealed.html", s=s, count=services.bid_count(s))
     return render_template("bids/staff_bids.html", s=s, tab=services.tabulate(s))

@@ -16,6 +16,7 @@ from app.core.files import check_upload
 from app.core.permissions import forbid_unless
 from app.core.roles import Role
 from app.core.templating import price_input
+from app.core.web import commit_or_flash
 from app.extensions import db
 from app.solicitations import services as solicitation_services
 from app.solicitations.models import Solicitation
@@ -221,14 +222,8 @@ def remove_document(number: str, document_id: int):
         abort(400)
     if not s.accepting_bids:
         return _refuse_late(s, "remove a document")
-    try:
-        services.remove_document(current_user, bid, document)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-    else:
-        db.session.commit()
-        flash(f"{document.filename} removed from your draft.", "success")
+    commit_or_flash(lambda: services.remove_document(current_user, bid, document),
+                    f"{document.filename} removed from your draft.")
     return redirect(url_for("bids.bid_form", number=number))
 
 

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import flash
 from flask_wtf import FlaskForm
 
@@ -16,6 +19,22 @@ def show_domain_error(form: FlaskForm | None, exc: DomainError) -> None:
         field.errors = [*field.errors, exc.message]
     else:
         flash(exc.message, "danger")
+
+
+def commit_or_flash(action: Callable[[], Any], success: str) -> bool:
+    """Run a service at the request boundary: commit and flash `success`, or roll back and flash
+    the refusal. For one-button forms whose page is shown again by a redirect."""
+    from app.extensions import db
+
+    try:
+        action()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return False
+    db.session.commit()
+    flash(success, "success")
+    return True
 
 
 def safe_next_url(target: str | None) -> str | None:

@@ -27,7 +27,7 @@ ATTESTATION_TEXT = (
 
 
 def _require_officer(actor: User, s: Solicitation) -> None:
-    if not (s.is_staff(actor) and actor.has_any_role(Role.PROCUREMENT_OFFICER, Role.AGENCY_ADMIN)):
+    if not s.can_manage(actor):
         raise NotPermitted("Only the agency's procurement officers run the evaluation.")
 
 

@@ -15,7 +15,7 @@ from app.bids.models import Bid
 from app.core.errors import DomainError
 from app.core.permissions import forbid_unless, get_or_404, roles_required
 from app.core.roles import AGENCY_STAFF, Role
-from app.core.web import show_domain_error
+from app.core.web import commit_or_flash, show_domain_error
 from app.evaluation import services
 from app.evaluation.forms import AttestationForm, CommitteeForm
 from app.evaluation.pdf import render_evaluation_report
@@ -88,16 +88,10 @@ def attest(solicitation_id: int):
     s = _load(solicitation_id)
     form = AttestationForm()
     if form.validate_on_submit():
-        try:
-            services.attest(current_user, s, has_conflict=form.answer.data == "conflict",
-                            disclosure=form.disclosure.data or "")
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-        else:
-            db.session.commit()
-            flash("Statement recorded." if form.answer.data == "none"
-                  else "Conflict declared: you are excluded from this evaluation.", "success")
+        commit_or_flash(lambda: services.attest(current_user, s, has_conflict=form.answer.data == "conflict",
+                                                disclosure=form.disclosure.data or ""),
+                        "Statement recorded." if form.answer.data == "none"
+                        else "Conflict declared: you are excluded from this evaluation.")
     else:
         flash("Choose whether you have a conflict of interest.", "danger")
     return redirect(url_for("evaluation.overview", solicitation_id=s.id))
@@ -164,14 +158,8 @@ def score_sheet(solicitation_id: int):
 def close_scoring(solicitation_id: int):
     s = _load(solicitation_id)
     if ActionForm().validate_on_submit():
-        try:
-            services.close_scoring(current_user, s)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-        else:
-            db.session.commit()
-            flash("Scoring closed. The committee's scores are now visible to the committee and staff.", "success")
+        commit_or_flash(lambda: services.close_scoring(current_user, s),
+                        "Scoring closed. The committee's scores are now visible to the committee and staff.")
     return redirect(url_for("evaluation.overview", solicitation_id=s.id))
 
 
@@ -190,14 +178,9 @@ def consensus(solicitation_id: int):
     except InvalidOperation:
         flash("Enter the consensus points as a number.", "danger")
         return redirect(url_for("evaluation.overview", solicitation_id=s.id, _anchor="consensus"))
-    try:
-        services.record_consensus(current_user, s, bid, criterion, points, request.form.get("reason", ""))
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-    else:
-        db.session.commit()
-        flash(f"Consensus recorded for {bid.vendor.name}, {criterion.name}.", "success")
+    commit_or_flash(lambda: services.record_consensus(current_user, s, bid, criterion, points,
+                                                      request.form.get("reason", "")),
+                    f"Consensus recorded for {bid.vendor.name}, {criterion.name}.")
     return redirect(url_for("evaluation.overview", solicitation_id=s.id, _anchor="consensus"))
 
 

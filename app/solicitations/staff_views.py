@@ -47,7 +47,7 @@ from app.solicitations.models import (
 OFFICERS = (Role.PROCUREMENT_OFFICER, Role.AGENCY_ADMIN)
 
 
-def _load_for_staff(solicitation_id: int) -> Solicitation:
+def load_for_staff(solicitation_id: int) -> Solicitation:
     solicitation = get_or_404(Solicitation, solicitation_id)
     forbid_unless(solicitation.is_staff(current_user))
     return solicitation
@@ -107,7 +107,7 @@ def _form_data(s: Solicitation) -> dict[str, Any]:
 @bp.route("/agency/solicitations/<int:solicitation_id>/edit", methods=["GET", "POST"])
 @roles_required(*OFFICERS)
 def edit(solicitation_id: int):
-    solicitation = _load_for_staff(solicitation_id)
+    solicitation = load_for_staff(solicitation_id)
     if not solicitation.can_edit(current_user):
         flash("Only a draft can be edited. A published solicitation changes through an addendum.", "warning")
         return redirect(_staff_page(solicitation))
@@ -158,7 +158,7 @@ def _draft_values(form: SolicitationForm) -> dict[str, Any]:
 @bp.route("/agency/solicitations/<int:solicitation_id>")
 @roles_required(*AGENCY_STAFF)
 def manage(solicitation_id: int):
-    solicitation = _load_for_staff(solicitation_id)
+    solicitation = load_for_staff(solicitation_id)
     return _render_manage(solicitation)
 
 
@@ -190,7 +190,7 @@ def _render_manage(solicitation: Solicitation, status: int = 200, **forms: Any):
 @bp.route("/agency/solicitations/<int:solicitation_id>/status/<target>", methods=["POST"])
 @roles_required(*AGENCY_STAFF)
 def change_status(solicitation_id: int, target: str):
-    solicitation = _load_for_staff(solicitation_id)
+    solicitation = load_for_staff(solicitation_id)
     try:
         to = SolicitationStatus(target)
     except ValueError:
@@ -213,7 +213,7 @@ def change_status(solicitation_id: int, target: str):
 @bp.route("/agency/solicitations/<int:solicitation_id>/questions/<int:question_id>/answer", methods=["POST"])
 @roles_required(*OFFICERS)
 def answer(solicitation_id: int, question_id: int):
-    solicitation = _load_for_staff(solicitation_id)
+    solicitation = load_for_staff(solicitation_id)
     question = get_or_404(Question, question_id)
     if question.solicitation_id != solicitation.id:
         abort(404)
@@ -235,7 +235,7 @@ def answer(solicitation_id: int, question_id: int):
 @bp.route("/agency/solicitations/<int:solicitation_id>/addenda", methods=["POST"])
 @roles_required(*OFFICERS)
 def issue_addendum(solicitation_id: int):
-    solicitation = _load_for_staff(solicitation_id)
+    solicitation = load_for_staff(solicitation_id)
     form = AddendumForm()
     if form.validate_on_submit():
         tz = SolicitationForm(formdata=None, timezone_name=solicitation.agency.timezone)
@@ -256,7 +256,7 @@ def issue_addendum(solicitation_id: int):
 @bp.route("/agency/solicitations/<int:solicitation_id>/notices", methods=["POST"])
 @roles_required(*OFFICERS)
 def add_notice(solicitation_id: int):
-    solicitation = _load_for_staff(solicitation_id)
+    solicitation = load_for_staff(solicitation_id)
     form = AddNoticeForm()
     if form.validate_on_submit():
         try:
@@ -275,7 +275,7 @@ def add_notice(solicitation_id: int):
 @bp.route("/agency/solicitations/<int:solicitation_id>/demand", methods=["POST"])
 @roles_required(*OFFICERS)
 def invite_demand(solicitation_id: int):
-    solicitation = _load_for_staff(solicitation_id)
+    solicitation = load_for_staff(solicitation_id)
     form = DemandInviteForm()
     form.agencies.choices = [(a.id, a.name) for a in db.session.scalars(
         select(Organization).where(Organization.kind == OrganizationKind.AGENCY))]
@@ -296,7 +296,7 @@ def invite_demand(solicitation_id: int):
 @bp.route("/agency/solicitations/<int:solicitation_id>/documents", methods=["POST"])
 @roles_required(*OFFICERS)
 def upload_document(solicitation_id: int):
-    solicitation = _load_for_staff(solicitation_id)
+    solicitation = load_for_staff(solicitation_id)
     forbid_unless(solicitation.can_manage(current_user))
     if not ActionForm().validate_on_submit():
         abort(400)
