@@ -3,7 +3,7 @@ from app.accounts.models import Invitation, Organization, PasswordResetToken, Us
 from app.audit.models import AuditChainHead, AuditEvent
 from app.awards.models import AwardRecommendation, Protest
 from app.bids.models import Bid, BidDocument, BidLine, BidVersion
-from app.contracts.models import Contract, ContractChange, ContractLine, ExpiryReminder
+from app.contracts.models import Contract, ContractChange, ContractDocument, ContractLine, ExpiryReminder
 from app.evaluation.models import CommitteeMember, ConsensusScore, Evaluation, EvaluationScore
 from app.jobs.models import JobRun
 from app.notifications.models import OutboxMessage
@@ -26,6 +26,7 @@ __all__ = [
     "ConsensusScore",
     "Contract",
     "ContractChange",
+    "ContractDocument",
     "ContractLine",
     "Evaluation",
     "EvaluationScore",

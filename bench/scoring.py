@@ -49,6 +49,7 @@ def main() -> int:
     from app.core.roles import OrganizationKind, Role
     from app.evaluation import services as evaluation
     from app.evaluation.pdf import render_evaluation_report
+    from app.evaluation.report import build_report
     from app.extensions import db
     from app.solicitations import services as sol
     from app.solicitations.models import Category, NoticeMedium, PriceFormula, SolicitationStatus, SolicitationType
@@ -150,7 +151,7 @@ def main() -> int:
         rank_seconds = time.perf_counter() - t0
         assert len(res.ranked) == args.bids, len(res.ranked)
         t0 = time.perf_counter()
-        body = render_evaluation_report(res)
+        body = render_evaluation_report(build_report(res))
         report_seconds = time.perf_counter() - t0
         log(f"report: {len(body) / 1_048_576:.1f} MB; top: {res.ranked[0].name} {res.ranked[0].total_display}")
         clock.reset()

@@ -12,6 +12,7 @@ from app.accounts.forms import ActionForm
 from app.awards import services
 from app.awards.models import Protest, ProtestStatus
 from app.bids.models import Bid
+from app.core.errors import DomainError
 from app.core.web import commit_or_flash
 from app.core.permissions import forbid_unless, get_or_404, roles_required
 from app.core.roles import AGENCY_STAFF, Role
@@ -41,27 +42,38 @@ def _back(s: Solicitation):
 @bp.route("/agency/solicitations/<int:solicitation_id>/award")
 @roles_required(*AGENCY_STAFF)
 def staff_award(solicitation_id: int):
-    s = _load_staff(solicitation_id)
+    return _render_staff(_load_staff(solicitation_id))
+
+
+def _render_staff(s: Solicitation, status: int = 200, **context):
     from app.evaluation.services import evaluation_for
 
     evaluation = evaluation_for(s)
     ranked = results(s).ranked if evaluation is None or not evaluation.scoring_open else []
     protests = db.session.scalars(select(Protest).where(Protest.solicitation_id == s.id)
                                   .order_by(Protest.filed_at)).all()
+    context.setdefault("typed", {"bids": [], "justification": ""})
     return render_template("awards/staff.html", s=s, ranked=ranked, recommendation=services.current_recommendation(s),
                            protests=protests, action_form=ActionForm(), today=date.today().isoformat(),
                            can_recommend=s.can_manage(current_user) and s.status == SolicitationStatus.UNDER_EVALUATION,
-                           can_approve=current_user.has_role(Role.APPROVER))
+                           can_approve=current_user.has_role(Role.APPROVER), **context), status
 
 
 @bp.route("/agency/solicitations/<int:solicitation_id>/award/recommend", methods=["POST"])
 @roles_required(Role.PROCUREMENT_OFFICER, Role.AGENCY_ADMIN)
 def recommend(solicitation_id: int):
     s = _load_staff(solicitation_id)
-    if ActionForm().validate_on_submit():
-        bid_ids = [int(v) for v in request.form.getlist("bid") if v.isdigit()]
-        commit_or_flash(lambda: services.recommend_award(current_user, s, bid_ids, request.form.get("justification", "")),
-                 "Recommendation recorded; an approver must approve it.")
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    typed = {"bids": [int(v) for v in request.form.getlist("bid") if v.isdigit()],
+             "justification": request.form.get("justification", "")}
+    try:
+        services.recommend_award(current_user, s, typed["bids"], typed["justification"])
+    except DomainError as exc:
+        db.session.rollback()
+        return _render_staff(s, 422, typed=typed, recommend_error=exc)
+    db.session.commit()
+    flash("Recommendation recorded; an approver must approve it.", "success")
     return _back(s)
 
 
@@ -106,13 +118,17 @@ def notice(number: str):
     recommendation = services.current_recommendation(s)
     if recommendation is None or recommendation.intent_issued_at is None:
         abort(404)
+    return _render_notice(s, recommendation)
+
+
+def _render_notice(s: Solicitation, recommendation, status: int = 200, **context):
     own_bid = None
     if current_user.is_authenticated and current_user.organization.is_vendor:
         own_bid = db.session.scalar(select(Bid).where(Bid.solicitation_id == s.id,
                                                       Bid.vendor_id == current_user.organization_id,
                                                       Bid.opened_at.is_not(None)))
     return render_template("awards/notice.html", s=s, recommendation=recommendation, own_bid=own_bid,
-                           action_form=ActionForm())
+                           action_form=ActionForm(), **context), status
 
 
 @bp.route("/solicitations/<number>/award.pdf")
@@ -136,9 +152,20 @@ def notice_pdf(number: str):
 def protest(number: str):
     s = load_visible(number)
     forbid_unless(current_user.organization.is_vendor)
-    if ActionForm().validate_on_submit():
-        commit_or_flash(lambda: services.file_protest(current_user, s, request.form.get("grounds", "")),
-                 "Protest filed. The agency decides it and you will be told by e-mail; the award waits.")
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    grounds = request.form.get("grounds", "")
+    try:
+        services.file_protest(current_user, s, grounds)
+    except DomainError as exc:
+        db.session.rollback()
+        recommendation = services.current_recommendation(s)
+        if recommendation is None or recommendation.intent_issued_at is None:
+            abort(404)
+        # Long grounds are not lost: the notice page comes back with them and the reason.
+        return _render_notice(s, recommendation, 422, grounds=grounds, protest_error=exc)
+    db.session.commit()
+    flash("Protest filed. The agency decides it and you will be told by e-mail; the award waits.", "success")
     return redirect(url_for("awards.notice", number=number))
 
 

@@ -12,7 +12,7 @@ from app.bids import bp, pdf, pricefiles, services
 from app.bids.forms import BidForm, VerifyReceiptForm, bid_form_class
 from app.bids.models import Bid, BidDocument, BidStatus, BidVersion
 from app.core.errors import DomainError
-from app.core.files import check_upload
+from app.core.files import check_upload, read_upload
 from app.core.permissions import forbid_unless
 from app.core.roles import Role
 from app.core.templating import price_input
@@ -143,26 +143,13 @@ def _checked_uploads(form: BidForm) -> list:
         upload = form[name].data
         if not upload or not getattr(upload, "filename", ""):
             continue
-        data = upload.read(limit + 1)
+        data, size = read_upload(upload, limit)
         try:
             uploads.append((requirement, check_upload(upload.filename, data, allowed=DOCUMENT_TYPES,
-                                                      max_bytes=limit, field=name,
-                                                      size=_upload_size(upload, len(data)))))
+                                                      max_bytes=limit, field=name, size=size)))
         except DomainError as exc:
             form[name].errors = [*form[name].errors, exc.message]
     return uploads
-
-
-def _upload_size(upload, read: int) -> int:
-    """The whole size of an uploaded file, found without reading the rest of it."""
-    try:
-        stream = upload.stream
-        here = stream.tell()
-        size = stream.seek(0, 2)
-        stream.seek(here)
-    except (AttributeError, OSError, ValueError):
-        return read
-    return max(size, read)
 
 
 def _refuse_late(s: Solicitation, attempted: str):

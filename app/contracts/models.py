@@ -80,6 +80,21 @@ class Contract(TimestampMixin, db.Model):
                                                      order_by="ContractLine.position")
     changes: Mapped[list[ContractChange]] = relationship(back_populates="contract", cascade="all, delete-orphan",
                                                          order_by="ContractChange.id")
+    documents: Mapped[list[ContractDocument]] = relationship(back_populates="contract", cascade="all, delete-orphan",
+                                                             order_by="ContractDocument.id")
+
+    def is_managed_by(self, user) -> bool:
+        """The lead agency's procurement officers and admins keep the contract record."""
+        from app.core.roles import Role
+
+        return bool(user.is_authenticated and user.organization_id == self.agency_id
+                    and user.has_any_role(Role.PROCUREMENT_OFFICER, Role.AGENCY_ADMIN))
+
+    def visible_documents(self, user) -> list[ContractDocument]:
+        """Public documents for everyone; restricted ones (insurance certificates, signed
+        originals with signatures) for the lead agency's staff and the contracted vendor."""
+        insider = user.is_authenticated and user.organization_id in (self.agency_id, self.vendor_id)
+        return [d for d in self.documents if d.public or insider]
 
 
 class ContractLine(db.Model):
@@ -136,3 +151,24 @@ class ExpiryReminder(db.Model):
     days_before: Mapped[int] = mapped_column(Integer)
     expires_on: Mapped[date] = mapped_column(Date)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ContractDocument(TimestampMixin, db.Model):
+    """A file of the contract record (signed contract, price file, insurance certificate), stored
+    outside the web root and served through `Contract.visible_documents`."""
+
+    __tablename__ = "contract_documents"
+    __table_args__ = (CheckConstraint("size > 0", name="size_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(100), unique=True)
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    contract: Mapped[Contract] = relationship(back_populates="documents")

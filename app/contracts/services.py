@@ -10,10 +10,20 @@ from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.audit.services import record
-from app.contracts.models import ChangeKind, Contract, ContractChange, ContractLine, ContractStatus, ExpiryReminder
+from app.contracts.models import (
+    ChangeKind,
+    Contract,
+    ContractChange,
+    ContractDocument,
+    ContractLine,
+    ContractStatus,
+    ExpiryReminder,
+)
 from app.core import clock
 from app.core.errors import DomainError, NotPermitted
+from app.core.files import check_upload
 from app.core.roles import Role
+from app.core.storage import save_with_transaction
 from app.extensions import db
 from app.notifications.services import send_email
 from app.solicitations.models import Solicitation
@@ -62,9 +72,31 @@ def create_contracts(s: Solicitation, actor: User | None) -> list[Contract]:
 
 
 def _require_officer(actor: User, contract: Contract) -> None:
-    if not (actor.is_authenticated and actor.organization_id == contract.agency_id
-            and actor.has_any_role(Role.PROCUREMENT_OFFICER, Role.AGENCY_ADMIN)):
+    if not contract.is_managed_by(actor):
         raise NotPermitted("Only the lead agency's procurement officers change a contract.")
+
+
+DOCUMENT_TYPES = {"pdf", "docx", "xlsx"}
+
+
+def add_document(actor: User, contract: Contract, *, title: str, filename: str | None, data: bytes,
+                 size: int, public: bool, max_bytes: int) -> ContractDocument:
+    """Attach a file to the contract record; refused uploads leave no file behind."""
+    _require_officer(actor, contract)
+    checked = check_upload(filename, data, allowed=DOCUMENT_TYPES, max_bytes=max_bytes, field="file", size=size)
+    title = (title or "").strip()
+    if len(title) > 200:
+        raise DomainError("The title must be at most 200 characters.", field="title")
+    stored = save_with_transaction(db.session, checked.data)
+    document = ContractDocument(contract=contract, title=title or checked.filename, filename=checked.filename,
+                                content_type=checked.content_type, size=stored.size, sha256=stored.sha256,
+                                storage_key=stored.key, public=public, uploaded_by_id=actor.id)
+    db.session.add(document)
+    db.session.flush()
+    record("contract.document_added", actor=actor, obj=document, organization_id=contract.agency_id,
+           data={"number": contract.number, "filename": document.filename, "sha256": document.sha256,
+                 "public": public})
+    return document
 
 
 def renew(actor: User, contract: Contract, note: str = "") -> ContractChange:

@@ -3,16 +3,18 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.accounts.forms import ActionForm
 from app.contracts import services
-from app.contracts.models import Contract
+from app.contracts.models import Contract, ContractDocument
 from app.core.errors import DomainError
-from app.core.permissions import roles_required
+from app.core.files import read_upload
+from app.core.permissions import forbid_unless, roles_required
 from app.core.roles import Role
+from app.core.storage import storage
 from app.extensions import db
 
 bp = Blueprint("contracts", __name__)
@@ -25,15 +27,19 @@ def _load(number: str) -> Contract:
     return contract
 
 
+def _render(contract: Contract, status: int = 200, **context):
+    context.setdefault("typed", {
+        "price_guarantee": contract.price_guarantee, "delivery_terms": contract.delivery_terms,
+        "volume_discounts": "\n".join(f"{t['min_amount']}: {t['percent']}" for t in contract.volume_discounts)})
+    context.setdefault("document_typed", {"title": "", "public": True})
+    return render_template("contracts/detail.html", c=contract, can_change=contract.is_managed_by(current_user),
+                           documents=contract.visible_documents(current_user), action_form=ActionForm(),
+                           **context), status
+
+
 @bp.route("/contracts/<number>")
 def detail(number: str):
-    contract = _load(number)
-    can_change = (current_user.is_authenticated and current_user.organization_id == contract.agency_id
-                  and current_user.has_any_role(Role.PROCUREMENT_OFFICER, Role.AGENCY_ADMIN))
-    typed = {"price_guarantee": contract.price_guarantee, "delivery_terms": contract.delivery_terms,
-             "volume_discounts": "\n".join(f"{t['min_amount']}: {t['percent']}" for t in contract.volume_discounts)}
-    return render_template("contracts/detail.html", c=contract, can_change=can_change, action_form=ActionForm(),
-                           typed=typed)
+    return _render(_load(number))
 
 
 @bp.route("/contracts/<number>/terms", methods=["POST"])
@@ -48,8 +54,7 @@ def terms(number: str):
     except DomainError as exc:
         db.session.rollback()
         # Keep what was typed on the page, with the message beside the field it concerns.
-        return render_template("contracts/detail.html", c=contract, can_change=True, action_form=ActionForm(),
-                               typed=typed, terms_error=exc), 422
+        return _render(contract, 422, typed=typed, terms_error=exc)
     db.session.commit()
     flash("Buyer terms saved.", "success")
     return redirect(url_for("contracts.detail", number=number))
@@ -78,3 +83,37 @@ def change(number: str, action: str):
         db.session.commit()
         flash("Renewal recorded." if action == "renew" else "Amendment recorded.", "success")
     return redirect(url_for("contracts.detail", number=number))
+
+
+@bp.route("/contracts/<number>/documents", methods=["POST"])
+@roles_required(Role.PROCUREMENT_OFFICER, Role.AGENCY_ADMIN)
+def upload_document(number: str):
+    contract = _load(number)
+    forbid_unless(contract.is_managed_by(current_user))
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    typed = {"title": request.form.get("title", ""), "public": request.form.get("visibility") != "restricted"}
+    upload = request.files.get("file")
+    limit = current_app.config["MAX_DOCUMENT_BYTES"]
+    data, size = read_upload(upload, limit) if upload else (b"", 0)
+    try:
+        document = services.add_document(current_user, contract, title=typed["title"],
+                                         filename=upload.filename if upload else None, data=data, size=size,
+                                         public=typed["public"], max_bytes=limit)
+    except DomainError as exc:
+        db.session.rollback()
+        return _render(contract, 422, document_typed=typed, document_error=exc)
+    db.session.commit()
+    flash(f"{document.filename} added to the contract record.", "success")
+    return redirect(url_for("contracts.detail", number=number))
+
+
+@bp.route("/contracts/<number>/documents/<int:document_id>")
+def document(number: str, document_id: int):
+    contract = _load(number)
+    doc = db.session.get(ContractDocument, document_id)
+    # A restricted document answers 404 to those who may not see it: its existence is not public.
+    if doc is None or doc.contract_id != contract.id or doc not in contract.visible_documents(current_user):
+        abort(404)
+    return send_file(storage().open(doc.storage_key), mimetype=doc.content_type, as_attachment=True,
+                     download_name=doc.filename, max_age=0)

@@ -79,3 +79,17 @@ def check_upload(filename: str | None, data: bytes, *, allowed: set[str], max_by
         raise DomainError(f"{name} does not contain what a .{extension} file should; it may be "
                           "damaged or renamed.", field=field)
     return CheckedUpload(name, extension, CONTENT_TYPES[extension], data)
+
+
+def read_upload(upload, limit: int) -> tuple[bytes, int]:
+    """At most `limit` + 1 bytes of an uploaded file, and the whole file's size found without
+    reading the rest (so an oversized file is refused naming its real size)."""
+    data = upload.read(limit + 1)
+    try:
+        stream = upload.stream
+        here = stream.tell()
+        size = stream.seek(0, 2)
+        stream.seek(here)
+    except (AttributeError, OSError, ValueError):
+        return data, len(data)
+    return data, max(size, len(data))

@@ -4,6 +4,7 @@ from flask.cli import AppGroup
 from app.core.roles import ROLE_LABELS
 from flask import current_app
 
+from app.demo.awards import seed_awarded_ifb
 from app.demo.bids import seed_bids
 from app.demo.seed import DEMO_PASSWORD, DEMO_USERS, seed_demo
 from app.demo.solicitations import seed_solicitations
@@ -22,7 +23,9 @@ def seed_command() -> None:
         categories = ensure_builtin_categories()
         solicitations = seed_solicitations()
         opened, bids = seed_bids()
-        solicitations += opened
+        awarded, awarded_bids = seed_awarded_ifb()
+        solicitations += opened + awarded
+        bids += awarded_bids
     db.session.commit()
     click.echo(f"Demo data: {created['organizations']} organizations, {created['users']} users, "
                f"{categories} categories, {solicitations} solicitations and {bids} bids created "

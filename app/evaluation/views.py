@@ -19,6 +19,7 @@ from app.core.web import commit_or_flash, show_domain_error
 from app.evaluation import services
 from app.evaluation.forms import AttestationForm, CommitteeForm
 from app.evaluation.pdf import render_evaluation_report
+from app.evaluation.report import EvaluationReport, build_report
 from app.extensions import db
 from app.solicitations.models import EvaluationCriterion, Solicitation, SolicitationStatus
 
@@ -72,14 +73,19 @@ def overview(solicitation_id: int):
                 flash("Committee named. Each member signs the conflict-of-interest statement before scoring.",
                       "success")
                 return redirect(url_for("evaluation.overview", solicitation_id=s.id))
+    return _render_overview(s, form)
+
+
+def _render_overview(s: Solicitation, form: CommitteeForm, status: int = 200, **context):
     member = services.member_for(s, current_user)
     evaluation = services.evaluation_for(s)
     # While scoring is open, the officer sees who has scored, not the scores (independence).
     res = services.results(s) if evaluation is not None and not evaluation.scoring_open else None
+    context.setdefault("consensus_typed", {"bid_id": None, "criterion_id": None, "points": "", "reason": ""})
     return render_template("evaluation/overview.html", s=s, form=form, member=member, evaluation=evaluation,
                            committee=services.members(s), res=res, is_officer=_is_officer(s),
                            attest_form=AttestationForm(), action_form=ActionForm(),
-                           statement=services.ATTESTATION_TEXT)
+                           statement=services.ATTESTATION_TEXT, **context), status
 
 
 @bp.route("/agency/solicitations/<int:solicitation_id>/evaluation/attest", methods=["POST"])
@@ -173,20 +179,24 @@ def consensus(solicitation_id: int):
     criterion = db.session.get(EvaluationCriterion, request.form.get("criterion_id", type=int) or 0)
     if bid is None or criterion is None or bid.solicitation_id != s.id or criterion.solicitation_id != s.id:
         abort(404)
+    typed = {"bid_id": bid.id, "criterion_id": criterion.id, "points": request.form.get("points", "").strip(),
+             "reason": request.form.get("reason", "")}
     try:
-        points = Decimal(request.form.get("points", "").strip())
-    except InvalidOperation:
-        flash("Enter the consensus points as a number.", "danger")
-        return redirect(url_for("evaluation.overview", solicitation_id=s.id, _anchor="consensus"))
-    commit_or_flash(lambda: services.record_consensus(current_user, s, bid, criterion, points,
-                                                      request.form.get("reason", "")),
-                    f"Consensus recorded for {bid.vendor.name}, {criterion.name}.")
+        try:
+            points = Decimal(typed["points"])
+        except InvalidOperation:
+            raise DomainError("Enter the consensus points as a number.", field="points") from None
+        services.record_consensus(current_user, s, bid, criterion, points, typed["reason"])
+    except DomainError as exc:
+        db.session.rollback()
+        # The page again, with what the chair typed and the reason for the refusal beside the field.
+        return _render_overview(s, _committee_form(s), 422, consensus_typed=typed, consensus_error=exc)
+    db.session.commit()
+    flash(f"Consensus recorded for {bid.vendor.name}, {criterion.name}.", "success")
     return redirect(url_for("evaluation.overview", solicitation_id=s.id, _anchor="consensus"))
 
 
-@bp.route("/agency/solicitations/<int:solicitation_id>/evaluation/report.pdf")
-@roles_required(*AGENCY_STAFF)
-def report_pdf(solicitation_id: int):
+def _report(solicitation_id: int) -> tuple[Solicitation, EvaluationReport]:
     s = _load(solicitation_id)
     evaluation = services.evaluation_for(s)
     member = services.member_for(s, current_user)
@@ -196,6 +206,19 @@ def report_pdf(solicitation_id: int):
         abort(403)
     from app.awards.services import current_recommendation
 
-    body = render_evaluation_report(services.results(s), current_recommendation(s))
-    return Response(body, mimetype="application/pdf",
+    return s, build_report(services.results(s), current_recommendation(s))
+
+
+@bp.route("/agency/solicitations/<int:solicitation_id>/evaluation/report")
+@roles_required(*AGENCY_STAFF)
+def report(solicitation_id: int):
+    s, report = _report(solicitation_id)
+    return render_template("evaluation/report.html", s=s, report=report)
+
+
+@bp.route("/agency/solicitations/<int:solicitation_id>/evaluation/report.pdf")
+@roles_required(*AGENCY_STAFF)
+def report_pdf(solicitation_id: int):
+    s, report = _report(solicitation_id)
+    return Response(render_evaluation_report(report), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{s.number}-evaluation.pdf"'})

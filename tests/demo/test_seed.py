@@ -164,3 +164,30 @@ def test_seed_after_real_activity_keeps_the_chain(app, runner, client, make_user
     _seed(runner)
     with app.app_context():
         assert verify_chain().ok
+
+
+def test_demo_has_an_opened_ifb_and_an_awarded_contract_made_by_the_real_path(app, client, seeded):
+    from app.awards.models import AwardRecommendation
+    from app.contracts.models import Contract
+    from app.demo.awards import AWARDED_IFB_TITLE
+    from app.demo.bids import OPENED_IFB_TITLE
+    from app.solicitations.models import Solicitation, SolicitationStatus
+
+    with app.app_context():
+        opened = db.session.scalar(select(Solicitation).where(Solicitation.title == OPENED_IFB_TITLE))
+        awarded = db.session.scalar(select(Solicitation).where(Solicitation.title == AWARDED_IFB_TITLE))
+        assert opened.status == SolicitationStatus.OPENED and awarded.status == SolicitationStatus.AWARDED
+        recommendation = db.session.scalar(select(AwardRecommendation)
+                                           .where(AwardRecommendation.solicitation_id == awarded.id))
+        contract = db.session.scalar(select(Contract).where(Contract.solicitation_id == awarded.id))
+        # The lowest bid won (Keystone: 36.95 x 5,200 + 29.10 x 3,800 + 10.90 x 2,400 + 7.15 x 9,600).
+        assert contract.vendor.name == "Keystone Facilities Group"
+        assert [str(line.unit_price) for line in contract.lines] == ["36.9500", "29.1000", "10.9000", "7.1500"]
+        assert recommendation.board_approved_on is not None and recommendation.protest_ends_at < awarded.awarded_at
+        assert contract.effective_on == awarded.local(awarded.awarded_at).date()
+        assert contract.volume_discounts and [d.filename for d in contract.documents] == ["signed-contract.pdf"]
+        number, opened_number, document_id = contract.number, opened.number, contract.documents[0].id
+    page = client.get(f"/contracts/{number}").get_data(as_text=True)
+    assert "Keystone Facilities Group" in page and "signed-contract.pdf" in page
+    assert client.get(f"/contracts/{number}/documents/{document_id}").data.startswith(b"%PDF")
+    assert "3 bids received" in client.get(f"/solicitations/{opened_number}/results").get_data(as_text=True)

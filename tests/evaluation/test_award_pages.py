@@ -33,8 +33,9 @@ def test_notice_protest_decision_award_and_debriefing(app, client, opened_rfp, m
         alpha = db.session.get(User, _vendor_user(app, opened_rfp, "Alpha Supply"))
         alpha_email = alpha.email
     login(client, alpha_email)
-    assert client.submit(f"/solicitations/{opened_rfp.number}/protest", {"grounds": "  "}).status_code == 302
-    assert "State the grounds" in client.get(f"/solicitations/{opened_rfp.number}/award").get_data(as_text=True)
+    refused = client.submit(f"/solicitations/{opened_rfp.number}/protest", {"grounds": "  "})
+    assert refused.status_code == 422 and 'id="grounds-error"' in refused.get_data(as_text=True)
+    assert "State the grounds" in refused.get_data(as_text=True)
     client.submit(f"/solicitations/{opened_rfp.number}/protest", {"grounds": "Line 2 was misread."})
     client.submit("/accounts/logout")
 

@@ -130,16 +130,47 @@ def test_evaluation_report_pdf_names_committee_scores_consensus_and_ranking(app,
     from pypdf import PdfReader
 
     from app.evaluation.pdf import render_evaluation_report
+    from app.evaluation.report import build_report
 
     test_full_scoring_with_attestation_conflict_consensus_and_ranking(app, opened_rfp)
     from app.evaluation import services
 
     with app.test_request_context():
         _, s = _ctx(app, opened_rfp.agency.officer.id, opened_rfp.id)
-        body = render_evaluation_report(services.results(s))
+        body = render_evaluation_report(build_report(services.results(s)))
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
     text = " ".join(text.split())
     for expected in ("Evaluation report", "Declared a conflict and was excluded: My brother works for Bravo Office.",
                      "Committee agreed after discussion", "lowest total ($26,400.00)", "95.00", "91.11", "80.55",
                      "consensus", "average"):
         assert expected in text, expected
+
+
+def test_evaluation_report_page_shows_what_the_pdf_shows_to_staff_only(app, client, opened_rfp, vendor):
+    import html
+    import re
+
+    from tests.conftest import login
+
+    url = f"/agency/solicitations/{opened_rfp.id}/evaluation/report"
+    login(client, opened_rfp.agency.officer)
+    assert client.get(url).status_code == 404  # no evaluation yet (and none while scoring is open)
+    client.submit("/accounts/logout")
+
+    test_full_scoring_with_attestation_conflict_consensus_and_ranking(app, opened_rfp)
+    login(client, opened_rfp.agency.officer)
+    page = client.get(url)
+    assert page.status_code == 200
+    text = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.get_data(as_text=True))))
+    for expected in ("Committee and conflict-of-interest statements",
+                     "Declared a conflict and was excluded: My brother works for Bravo Office.",
+                     "Committee agreed after discussion", "lowest total ($26,400.00)", "95.00", "91.11", "80.55",
+                     "Scores by evaluator and criterion", "consensus", "average", "Ranking"):
+        assert expected in text, expected
+    client.submit("/accounts/logout")
+
+    login(client, opened_rfp.evaluators[2])  # declared a conflict: excluded from the proposals
+    assert client.get(url).status_code == 403
+    client.submit("/accounts/logout")
+    login(client, vendor)
+    assert client.get(url).status_code == 403

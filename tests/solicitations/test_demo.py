@@ -40,7 +40,7 @@ def _counts(app) -> dict[str, int]:
 
 def test_demo_seed_has_a_complete_published_cooperative_rfp_and_a_hidden_draft(app, runner, client):
     output = _seed(runner)
-    assert "4 solicitations and 4 bids created" in output
+    assert "5 solicitations and 6 bids created" in output
 
     with app.app_context():
         rfp = db.session.scalar(select(Solicitation).where(Solicitation.title == COOPERATIVE_RFP_TITLE))
