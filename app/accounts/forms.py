@@ -105,6 +105,12 @@ class AgencyFields:
 
 
 class AgencySettingsForm(AgencyFields, FlaskForm):
+    protest_period_days = IntegerField(
+        "Protest period (calendar days)",
+        validators=[InputRequired(message="Enter the number of days bidders have to protest."),
+                    NumberRange(min=1, max=60, message="Enter a number of days from 1 to 60.")],
+        description="Days bidders have to protest a notice of intent to award, where your state's rules "
+                    "in CoopBid do not set the period.")
     submit = SubmitField("Save")
 
 

@@ -237,7 +237,8 @@ def test_change_password(client, login_as, user_row, current, new, confirm, erro
 
 # ----------------------------------------------------------------------------- organizations
 AGENCY_VALID = {"name": "Fairfax County", "agency_type": "county", "state": "VA",
-                "timezone": "America/New_York", "short_code": "FFX", "enrollment": "", "population": "1150000"}
+                "timezone": "America/New_York", "short_code": "FFX", "enrollment": "", "population": "1150000",
+                "protest_period_days": "10"}
 
 AGENCY_CASES = [
     ({"name": ""}, {"name": "Enter the agency name."}),
@@ -250,9 +251,15 @@ AGENCY_CASES = [
     ({"timezone": "Europe/Paris"}, {"timezone": "Not a valid choice."}),
 ]
 AGENCY_TEXT = ("name", "short_code", "enrollment", "population")
+# Only an agency's own settings page has the protest period (a new agency starts with 10 days).
+AGENCY_SETTINGS_CASES = [
+    *AGENCY_CASES,
+    ({"protest_period_days": "0"}, {"protest_period_days": "Enter a number of days from 1 to 60."}),
+    ({"protest_period_days": ""}, {"protest_period_days": "Enter the number of days bidders have to protest."}),
+]
 
 
-@pytest.mark.parametrize(("overrides", "errors"), AGENCY_CASES)
+@pytest.mark.parametrize(("overrides", "errors"), AGENCY_SETTINGS_CASES)
 def test_agency_settings(app, client, make_org, make_user, overrides, errors):
     org_id = make_org(OrganizationKind.AGENCY, name="Original Agency")
     login(client, make_user(Role.AGENCY_ADMIN, org_id=org_id))
