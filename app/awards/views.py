@@ -127,8 +127,12 @@ def _render_notice(s: Solicitation, recommendation, status: int = 200, **context
         own_bid = db.session.scalar(select(Bid).where(Bid.solicitation_id == s.id,
                                                       Bid.vendor_id == current_user.organization_id,
                                                       Bid.opened_at.is_not(None)))
+    from app.contracts.models import Contract
+
+    contracts = db.session.scalars(select(Contract).where(Contract.solicitation_id == s.id)
+                                   .order_by(Contract.number)).all()
     return render_template("awards/notice.html", s=s, recommendation=recommendation, own_bid=own_bid,
-                           action_form=ActionForm(), **context), status
+                           contracts=contracts, action_form=ActionForm(), **context), status
 
 
 @bp.route("/solicitations/<number>/award.pdf")

@@ -187,6 +187,9 @@ def test_demo_has_an_opened_ifb_and_an_awarded_contract_made_by_the_real_path(ap
         assert contract.effective_on == awarded.local(awarded.awarded_at).date()
         assert contract.volume_discounts and [d.filename for d in contract.documents] == ["signed-contract.pdf"]
         number, opened_number, document_id = contract.number, opened.number, contract.documents[0].id
+        awarded_number = awarded.number
+    notice = client.get(f"/solicitations/{awarded_number}/award").get_data(as_text=True)
+    assert f'href="/contracts/{number}"' in notice
     page = client.get(f"/contracts/{number}").get_data(as_text=True)
     assert "Keystone Facilities Group" in page and "signed-contract.pdf" in page
     assert client.get(f"/contracts/{number}/documents/{document_id}").data.startswith(b"%PDF")
