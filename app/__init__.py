@@ -108,8 +108,12 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts import bp as accounts_bp
     from app.audit import bp as audit_bp
     from app.awards.views import bp as awards_bp
+    from app.contracts.registry_views import bp as registry_bp
     from app.contracts.views import bp as contracts_bp
+    from app.contracts.participation_views import bp as participation_bp
+    from app.contracts.purchase_views import bp as purchases_bp
     from app.bids import bp as bids_bp
+    from app.compliance.views import bp as compliance_bp
     from app.core.views import bp as core_bp
     from app.evaluation.views import bp as evaluation_bp
     from app.solicitations import bp as solicitations_bp
@@ -121,18 +125,25 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(bids_bp)
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(awards_bp)
+    app.register_blueprint(registry_bp)
     app.register_blueprint(contracts_bp)
+    app.register_blueprint(participation_bp)
+    app.register_blueprint(purchases_bp)
+    app.register_blueprint(compliance_bp)
 
 
 def _register_cli(app: Flask) -> None:
     from app.audit.cli import audit_cli
     from app.bids.cli import keys_cli
+    from app.compliance.cli import compliance_cli
+    from app.contracts.cli import contracts_cli
     from app.demo.cli import demo_cli
     from app.jobs.cli import scheduler_cli
     from app.notifications.cli import outbox_cli
     from app.solicitations.cli import categories_cli
 
-    for group in (audit_cli, keys_cli, demo_cli, scheduler_cli, outbox_cli, categories_cli):
+    for group in (audit_cli, keys_cli, demo_cli, scheduler_cli, outbox_cli, categories_cli, compliance_cli,
+                  contracts_cli):
         app.cli.add_command(group)
 
     # Models must be imported for Alembic to see every table.

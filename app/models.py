@@ -3,7 +3,17 @@ from app.accounts.models import Invitation, Organization, PasswordResetToken, Us
 from app.audit.models import AuditChainHead, AuditEvent
 from app.awards.models import AwardRecommendation, Protest
 from app.bids.models import Bid, BidDocument, BidLine, BidVersion
-from app.contracts.models import Contract, ContractChange, ContractDocument, ContractLine, ExpiryReminder
+from app.contracts.models import (
+    ComplianceCheck,
+    Contract,
+    ContractChange,
+    ContractDocument,
+    ContractEligibility,
+    ContractLine,
+    ExpiryReminder,
+    Participation,
+    Purchase,
+)
 from app.evaluation.models import CommitteeMember, ConsensusScore, Evaluation, EvaluationScore
 from app.jobs.models import JobRun
 from app.notifications.models import OutboxMessage
@@ -27,6 +37,10 @@ __all__ = [
     "Contract",
     "ContractChange",
     "ContractDocument",
+    "ContractEligibility",
+    "ComplianceCheck",
+    "Participation",
+    "Purchase",
     "ContractLine",
     "Evaluation",
     "EvaluationScore",

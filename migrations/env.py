@@ -46,6 +46,12 @@ def get_metadata():
     return target_db.metadata
 
 
+def include_name(name, type_, parent_names):
+    """The registry's full-text index lives outside the models (an FTS5 table and its shadow
+    tables on SQLite, a GIN expression index on PostgreSQL; see 0006_cooperative)."""
+    return not (name or "").startswith("contract_search")
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -60,7 +66,7 @@ def run_migrations_offline():
     """
     url = config.get_main_option("sqlalchemy.url")
     context.configure(
-        url=url, target_metadata=get_metadata(), literal_binds=True
+        url=url, target_metadata=get_metadata(), literal_binds=True, include_name=include_name
     )
 
     with context.begin_transaction():
@@ -88,6 +94,7 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    conf_args.setdefault("include_name", include_name)
 
     connectable = get_engine()
 

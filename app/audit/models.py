@@ -15,6 +15,8 @@ GENESIS_HASH = "0" * 64
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_events"
+    # The events about one object (a contract's evidence packet cites them).
+    __table_args__ = (db.Index("ix_audit_events_object", "object_type", "object_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Position in the chain: 1, 2, 3 ... with no gaps.

@@ -22,18 +22,46 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import TimestampMixin, UTCDateTime, enum_type
+from app.solicitations.models import ProcurementCategory
 from app.extensions import db
 
 if TYPE_CHECKING:
-    from app.accounts.models import Organization
+    from app.accounts.models import Organization, User
     from app.bids.models import Bid
-    from app.solicitations.models import Solicitation
+    from app.solicitations.models import Category, Solicitation
 
 
 class ContractStatus(enum.StrEnum):
     ACTIVE = "active"
     EXPIRED = "expired"
     TERMINATED = "terminated"
+
+
+class ContractSource(enum.StrEnum):
+    """Where the contract's facts come from: the platform's own records of the solicitation, or a
+    cooperative administrator who registered a contract awarded elsewhere."""
+
+    PLATFORM = "platform"
+    REGISTRANT = "registrant"
+
+
+class Eligibility(enum.StrEnum):
+    """A contract's usability in a state, from the compliance engine's verdict."""
+
+    ALLOWED = "allowed"
+    NEEDS_ACTION = "needs_action"
+    NOT_USABLE = "not_usable"
+
+    @property
+    def label(self) -> str:
+        return {"allowed": "Allowed", "needs_action": "Needs action", "not_usable": "Not usable"}[self.value]
+
+
+contract_categories = db.Table(
+    "contract_categories",
+    db.Column("contract_id", ForeignKey("contracts.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("category_id", ForeignKey("categories.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
 
 
 class Contract(TimestampMixin, db.Model):
@@ -46,16 +74,30 @@ class Contract(TimestampMixin, db.Model):
         CheckConstraint("admin_fee_percent IS NULL OR (admin_fee_percent >= 0 AND admin_fee_percent <= 10)",
                         name="admin_fee_range"),
         UniqueConstraint("solicitation_id", "vendor_id", name="uq_contracts_award"),
+        # A platform contract cites its solicitation and winning bid; a registered one its registrant.
+        CheckConstraint("(source = 'platform' AND solicitation_id IS NOT NULL AND bid_id IS NOT NULL) OR "
+                        "(source = 'registrant' AND registered_by_id IS NOT NULL)", name="source_has_origin"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(60), unique=True)
-    solicitation_id: Mapped[int] = mapped_column(ForeignKey("solicitations.id"), index=True)
+    source: Mapped[ContractSource] = mapped_column(enum_type(ContractSource), default=ContractSource.PLATFORM)
+    solicitation_id: Mapped[int | None] = mapped_column(ForeignKey("solicitations.id"), index=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)  # the lead agency
     vendor_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
-    bid_id: Mapped[int] = mapped_column(ForeignKey("bids.id"))
+    bid_id: Mapped[int | None] = mapped_column(ForeignKey("bids.id"))
     status: Mapped[ContractStatus] = mapped_column(enum_type(ContractStatus), default=ContractStatus.ACTIVE)
     title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    # What the registry's full-text search reads besides the title (number, vendor, lead agency,
+    # categories, summary, price-list lines), kept by app.contracts.registry.index_contract.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    procurement_category: Mapped[ProcurementCategory] = mapped_column(enum_type(ProcurementCategory),
+                                                                      default=ProcurementCategory.GOODS)
+    # Registered contracts: the registrant and the compliance facts it supplied (COMPLIANCE.md
+    # `contract` object); platform contracts compute theirs from the records.
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    registered_facts: Mapped[dict] = mapped_column(JSON, default=dict)
     effective_on: Mapped[date] = mapped_column(Date)
     expires_on: Mapped[date] = mapped_column(Date, index=True)
     renewal_options: Mapped[int] = mapped_column(Integer, default=0)
@@ -76,19 +118,31 @@ class Contract(TimestampMixin, db.Model):
     agency: Mapped[Organization] = relationship(foreign_keys=[agency_id])
     vendor: Mapped[Organization] = relationship(foreign_keys=[vendor_id])
     bid: Mapped[Bid] = relationship()
+    registered_by: Mapped[User | None] = relationship(foreign_keys=[registered_by_id])
     lines: Mapped[list[ContractLine]] = relationship(back_populates="contract", cascade="all, delete-orphan",
                                                      order_by="ContractLine.position")
     changes: Mapped[list[ContractChange]] = relationship(back_populates="contract", cascade="all, delete-orphan",
                                                          order_by="ContractChange.id")
     documents: Mapped[list[ContractDocument]] = relationship(back_populates="contract", cascade="all, delete-orphan",
                                                              order_by="ContractDocument.id")
+    categories: Mapped[list[Category]] = relationship(secondary=contract_categories, order_by="Category.code")
+    eligibility: Mapped[list[ContractEligibility]] = relationship(back_populates="contract",
+                                                                  cascade="all, delete-orphan",
+                                                                  order_by="ContractEligibility.state")
 
     def is_managed_by(self, user) -> bool:
-        """The lead agency's procurement officers and admins keep the contract record."""
+        """The lead agency's procurement officers and admins keep the contract record; a registered
+        contract's lead agency has no users here, so the registrant's organization keeps it."""
         from app.core.roles import Role
 
-        return bool(user.is_authenticated and user.organization_id == self.agency_id
+        keeper_id = (self.registered_by.organization_id if self.source == ContractSource.REGISTRANT
+                     and self.registered_by is not None else self.agency_id)
+        return bool(user.is_authenticated and user.organization_id == keeper_id
                     and user.has_any_role(Role.PROCUREMENT_OFFICER, Role.AGENCY_ADMIN))
+
+    @property
+    def is_registered(self) -> bool:
+        return self.source == ContractSource.REGISTRANT
 
     def visible_documents(self, user) -> list[ContractDocument]:
         """Public documents for everyone; restricted ones (insurance certificates, signed
@@ -172,3 +226,96 @@ class ContractDocument(TimestampMixin, db.Model):
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
     contract: Mapped[Contract] = relationship(back_populates="documents")
+
+
+class ContractEligibility(db.Model):
+    """Usable in this state? One row per (contract, state with rules), recomputed when the contract
+    or a rule file changes (`rules_version`), so the registry's filter is a plain indexed query."""
+
+    __tablename__ = "contract_eligibility"
+    __table_args__ = (db.Index("ix_contract_eligibility_state_verdict", "state", "eligibility", "contract_id"),)
+
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(2), primary_key=True)
+    eligibility: Mapped[Eligibility] = mapped_column(enum_type(Eligibility))
+    rules_version: Mapped[str] = mapped_column(String(64))
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    contract: Mapped[Contract] = relationship(back_populates="eligibility")
+
+
+class ComplianceCheck(TimestampMixin, db.Model):
+    """A participating agency's compliance check against a contract: the facts used (the contract's
+    from the records, the purchase and attestations from the agency), the engine's report, and the
+    actions the agency has recorded as done."""
+
+    __tablename__ = "compliance_checks"
+    __table_args__ = (CheckConstraint("verdict IN ('allowed', 'needs_action', 'not_allowed')", name="verdict_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    facts: Mapped[dict] = mapped_column(JSON)
+    report: Mapped[dict] = mapped_column(JSON)
+    verdict: Mapped[str] = mapped_column(String(16))
+    rules_version: Mapped[str] = mapped_column(String(64))
+    # {rule id: {"note": "...", "done_on": "YYYY-MM-DD", "by": user id}} for action/unknown findings.
+    actions_done: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    contract: Mapped[Contract] = relationship()
+    agency: Mapped[Organization] = relationship()
+
+
+class ParticipationStatus(enum.StrEnum):
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+class Participation(TimestampMixin, db.Model):
+    """A participating agency joined a contract: who signed, on which compliance check."""
+
+    __tablename__ = "participations"
+    __table_args__ = (UniqueConstraint("contract_id", "agency_id", name="uq_participations_agency"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    check_id: Mapped[int] = mapped_column(ForeignKey("compliance_checks.id"))
+    status: Mapped[ParticipationStatus] = mapped_column(enum_type(ParticipationStatus),
+                                                        default=ParticipationStatus.ACTIVE)
+    signer_name: Mapped[str] = mapped_column(String(200))
+    signer_title: Mapped[str] = mapped_column(String(200))
+    terms_accepted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    board_approval_reference: Mapped[str] = mapped_column(String(300), default="")
+    joined_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    contract: Mapped[Contract] = relationship()
+    agency: Mapped[Organization] = relationship()
+    check: Mapped[ComplianceCheck] = relationship()
+
+
+class Purchase(TimestampMixin, db.Model):
+    """A purchase a participating agency reports against a contract (OCDS implementation.transactions)."""
+
+    __tablename__ = "purchases"
+    __table_args__ = (
+        UniqueConstraint("contract_id", "agency_id", "po_number", name="uq_purchases_po"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+        db.Index("ix_purchases_contract_agency", "contract_id", "agency_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    po_number: Mapped[str] = mapped_column(String(60))
+    ordered_on: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    # [{"position": 1, "description": "...", "quantity": "10", "unit_price": "41.80",
+    #   "contract_price": "40.95", "above_contract_price": true}]
+    items: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    above_contract_price: Mapped[bool] = mapped_column(Boolean, default=False)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    contract: Mapped[Contract] = relationship()
+    agency: Mapped[Organization] = relationship()

@@ -10,6 +10,8 @@ from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.audit.services import record
+from app.contracts.eligibility import refresh_eligibility
+from app.contracts.evidence import record_award_evidence
 from app.contracts.models import (
     ChangeKind,
     Contract,
@@ -23,6 +25,7 @@ from app.core import clock
 from app.core.errors import DomainError, NotPermitted
 from app.core.files import check_upload
 from app.core.roles import Role
+from app.contracts.registry import index_contract
 from app.core.storage import save_with_transaction
 from app.extensions import db
 from app.notifications.services import send_email
@@ -51,7 +54,8 @@ def create_contracts(s: Solicitation, actor: User | None) -> list[Contract]:
         items = {item.id: item for item in s.items}
         contract = Contract(
             number=f"{s.number}-C{index:02d}", solicitation_id=s.id, agency_id=s.agency_id, vendor_id=bid.vendor_id,
-            bid_id=bid.id, title=s.title, effective_on=today, expires_on=add_years(today, s.initial_term_years),
+            bid_id=bid.id, title=s.title, summary=s.summary, procurement_category=s.procurement_category,
+            categories=list(s.categories), effective_on=today, expires_on=add_years(today, s.initial_term_years),
             renewal_options=s.renewal_options, renewal_term_years=s.renewal_term_years,
             ceiling_value=s.estimated_value, admin_fee_percent=s.admin_fee_percent, cooperative=s.cooperative,
             eligible_agency_types=list(s.eligible_agency_types), eligible_states=list(s.eligible_states),
@@ -68,7 +72,15 @@ def create_contracts(s: Solicitation, actor: User | None) -> list[Contract]:
                data={"number": contract.number, "solicitation": s.number, "vendor": contract.vendor.name,
                      "effective_on": contract.effective_on.isoformat(), "expires_on": contract.expires_on.isoformat(),
                      "lines": len(contract.lines)})
+        contract_changed(contract)
+    record_award_evidence(s, made, actor)
     return made
+
+
+def contract_changed(contract: Contract) -> None:
+    """After a contract is made or changed: its search entry and its usability by state."""
+    index_contract(contract)
+    refresh_eligibility(contract)
 
 
 def _require_officer(actor: User, contract: Contract) -> None:
@@ -113,6 +125,7 @@ def renew(actor: User, contract: Contract, note: str = "") -> ContractChange:
                                                                  f"{contract.renewal_options}",
                             previous_expires_on=previous, new_expires_on=contract.expires_on)
     db.session.add(change)
+    contract_changed(contract)
     record("contract.renewed", actor=actor, obj=contract, organization_id=contract.agency_id,
            data={"number": contract.number, "from": previous.isoformat(), "to": contract.expires_on.isoformat(),
                  "renewals_used": contract.renewals_used})
@@ -132,6 +145,7 @@ def amend(actor: User, contract: Contract, description: str, new_ceiling: Decima
     if new_ceiling is not None:
         contract.ceiling_value = new_ceiling
     db.session.add(change)
+    contract_changed(contract)
     record("contract.amended", actor=actor, obj=contract, organization_id=contract.agency_id,
            data={"number": contract.number, "description": description,
                  "new_ceiling": None if new_ceiling is None else str(new_ceiling)})
@@ -205,6 +219,7 @@ def update_terms(actor: User, contract: Contract, *, price_guarantee: str, deliv
     contract.volume_discounts = tiers
     db.session.add(ContractChange(contract=contract, kind=ChangeKind.AMENDMENT, recorded_by_id=actor.id,
                                   description="Buyer terms updated (price guarantee, delivery, volume discounts)"))
+    contract_changed(contract)
     record("contract.terms_updated", actor=actor, obj=contract, organization_id=contract.agency_id,
            data={"number": contract.number, "price_guarantee": contract.price_guarantee,
                  "delivery_terms": contract.delivery_terms, "volume_discounts": tiers})

@@ -9,13 +9,16 @@ from sqlalchemy import select
 
 from app.accounts.forms import ActionForm
 from app.contracts import services
+from app.contracts.evidence import verify_evidence
 from app.contracts.models import Contract, ContractDocument
+from app.contracts.participation_views import use_context
+from app.contracts.registry_views import vehicle_context
 from app.core.errors import DomainError
 from app.core.files import read_upload
 from app.core.permissions import forbid_unless, roles_required
 from app.core.roles import Role
 from app.core.storage import storage
-from app.extensions import db
+from app.extensions import db, limiter
 
 bp = Blueprint("contracts", __name__)
 
@@ -32,6 +35,8 @@ def _render(contract: Contract, status: int = 200, **context):
         "price_guarantee": contract.price_guarantee, "delivery_terms": contract.delivery_terms,
         "volume_discounts": "\n".join(f"{t['min_amount']}: {t['percent']}" for t in contract.volume_discounts)})
     context.setdefault("document_typed", {"title": "", "public": True})
+    context.update(use_context(contract, current_user))  # participation and spend (participation_views)
+    context.update(vehicle_context(contract, current_user, context.pop("packet_check", None)))  # registry_views
     return render_template("contracts/detail.html", c=contract, can_change=contract.is_managed_by(current_user),
                            documents=contract.visible_documents(current_user), action_form=ActionForm(),
                            **context), status
@@ -40,6 +45,16 @@ def _render(contract: Contract, status: int = 200, **context):
 @bp.route("/contracts/<number>")
 def detail(number: str):
     return _render(_load(number))
+
+
+@bp.route("/contracts/<number>/verify", methods=["POST"])
+@limiter.limit("20 per minute")
+def verify(number: str):
+    """Anyone may check the evidence packet against the stored records and the audit chain."""
+    contract = _load(number)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return _render(contract, packet_check=verify_evidence(contract))
 
 
 @bp.route("/contracts/<number>/terms", methods=["POST"])

@@ -121,12 +121,16 @@ def _fit(line: str, width: float, font: str = "Helvetica", size: float = 8) -> s
     return line.rstrip() + "…"
 
 
-def build_pdf(story: list[Flowable], *, title: str, subject: str = "", author: str = "CoopBid") -> bytes:
-    """Lay out `story` on letter paper with the CoopBid footer and PDF metadata."""
+def build_pdf(story: list[Flowable], *, title: str, subject: str = "", author: str = "CoopBid",
+              invariant: bool = False) -> bytes:
+    """Lay out `story` on letter paper with the CoopBid footer and PDF metadata. `invariant`:
+    the same story gives the same bytes (fixed creation date and document id), for PDFs whose
+    SHA-256 is evidence that is checked again later by rendering them again."""
     buffer = BytesIO()
     doc = SimpleDocTemplate(
         buffer, pagesize=PAGE_SIZE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
         bottomMargin=MARGIN, title=title, subject=subject, author=author, creator="CoopBid",
+        invariant=int(invariant),
     )
     doc.build(story, canvasmaker=partial(_FooterCanvas, footer_title=title))
     return buffer.getvalue()

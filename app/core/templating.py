@@ -23,6 +23,7 @@ class NavItem:
 
 NAV_ITEMS = (
     NavItem("Solicitations", "solicitations.index", public=True),
+    NavItem("Contracts", "registry.index", public=True),
     NavItem("Dashboard", "core.dashboard"),
     NavItem("Our solicitations", "solicitations.staff_index", AGENCY_STAFF),
     NavItem("My bids", "bids.my_bids", frozenset({Role.VENDOR_ADMIN, Role.VENDOR_USER})),

@@ -9,6 +9,7 @@ from flask import current_app
 from app.core import clock
 from app.extensions import db
 from app.awards.services import finalise_due_awards
+from app.contracts.eligibility import refresh_stale_eligibility
 from app.contracts.services import send_expiry_reminders
 from app.jobs.models import JobRun
 from app.notifications.services import deliver_outbox
@@ -28,6 +29,8 @@ JOBS: list[Job] = [
     Job("close_due_solicitations", close_due_solicitations, "SCHEDULER_DUE_WORK_SECONDS"),
     Job("finalise_due_awards", finalise_due_awards, "SCHEDULER_DUE_WORK_SECONDS"),
     Job("send_contract_expiry_reminders", send_expiry_reminders, "SCHEDULER_DUE_WORK_SECONDS"),
+    # Rule files changed, contracts expired or never computed: their usability by state again.
+    Job("refresh_contract_eligibility", refresh_stale_eligibility, "SCHEDULER_DUE_WORK_SECONDS"),
     Job("deliver_outbox", deliver_outbox, "SCHEDULER_OUTBOX_SECONDS"),
 ]
 

@@ -70,6 +70,7 @@ def ready_to_publish(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -
     if not s.notices:
         problems.append("Record at least one public notice (medium and publication date).")
     problems.extend(notice_period_problems(s))
+    problems.extend(notice_media_problems(s))
     return problems
 
 
@@ -83,6 +84,23 @@ def notice_period_problems(s: Solicitation) -> list[str]:
         return [f"{s.agency.state_name} requires at least {rule.min_days} {rule.counting_phrase} between "
                 f"the first public notice and the opening ({rule.citation}); this schedule gives {days}."]
     return []
+
+
+def notice_media_problems(s: Solicitation) -> list[str]:
+    """The lead agency's state media for the notice (any one of them), where bid_rules knows them:
+    the same rule the compliance engine applies for participating agencies."""
+    from app.compliance.evaluators.solicitation import MEDIUM_PHRASE
+    from app.contracts.facts import NOTICE_MEDIUM
+
+    rule = notice_rule_for(s.agency.state, s.agency.agency_type)
+    if rule is None or not rule.media or not s.notices:
+        return []
+    recorded = {NOTICE_MEDIUM.get(n.medium.value) for n in s.notices}
+    if recorded & set(rule.media):
+        return []
+    accepted = " or ".join(MEDIUM_PHRASE.get(m, m) for m in rule.media)
+    return [f"{s.agency.state_name} requires the notice to appear in {accepted} ({rule.citation}); "
+            "record a notice in one of them."]
 
 
 def deadline_passed(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> list[str]:

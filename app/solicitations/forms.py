@@ -25,7 +25,7 @@ from app.accounts.models import AgencyType
 from app.core.forms import MultiCheckboxField
 from app.core.geo import US_STATES
 from app.core.markdown import safe_markdown
-from app.solicitations.models import REQUIRED_DOCUMENT_TYPES, NoticeMedium, SolicitationType
+from app.solicitations.models import REQUIRED_DOCUMENT_TYPES, NoticeMedium, ProcurementCategory, SolicitationType
 
 BLANK_ROWS = 2
 # The largest numbers the columns hold: Numeric(14, 3) quantities, Numeric(14, 2) amounts.
@@ -106,6 +106,11 @@ class SolicitationForm(FlaskForm):
     bid_bond_percent = DecimalField("Bid bond (% of bid, blank for none)", places=2,
                                     validators=[Optional(), NumberRange(min=Decimal("0.01"), max=100)])
     # Cooperative terms
+    procurement_category = SelectField(
+        "Procurement category", choices=[(c.value, c.label) for c in ProcurementCategory],
+        default=ProcurementCategory.GOODS.value, validators=[DataRequired(message="Choose a procurement category.")],
+        description="The kind of purchase state law distinguishes; participating agencies' compliance "
+                    "checks use it.")
     cooperative = BooleanField("Other public agencies may purchase under the resulting contract", default=True)
     cooperative_clause = TextAreaField("Cooperative clause", validators=[Optional(), Length(max=5000), safe_markdown],
                                        description="Leave blank to use the standard clause.", render_kw={"rows": 4})

@@ -51,6 +51,22 @@ class SolicitationType(enum.StrEnum):
         return self.value.upper()
 
 
+class ProcurementCategory(enum.StrEnum):
+    """The kinds of purchase state law distinguishes (COMPLIANCE.md `purchase.category`)."""
+
+    GOODS = "goods"
+    SERVICES = "services"
+    PROFESSIONAL_SERVICES = "professional_services"
+    ARCHITECTURAL_ENGINEERING = "architectural_engineering"
+    CONSTRUCTION = "construction"
+    TECHNOLOGY = "technology"
+
+    @property
+    def label(self) -> str:
+        return {"architectural_engineering": "Architectural and engineering services"}.get(
+            self.value, self.value.replace("_", " ").capitalize())
+
+
 class SolicitationStatus(enum.StrEnum):
     DRAFT = "draft"
     PENDING_APPROVAL = "pending_approval"
@@ -191,6 +207,8 @@ class Solicitation(TimestampMixin, db.Model):
     bid_bond_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
 
     # Cooperative terms
+    procurement_category: Mapped[ProcurementCategory] = mapped_column(enum_type(ProcurementCategory),
+                                                                      default=ProcurementCategory.GOODS)
     cooperative: Mapped[bool] = mapped_column(Boolean, default=True)
     cooperative_clause: Mapped[str] = mapped_column(Text, default="")
     eligible_agency_types: Mapped[list[str]] = mapped_column(JSON, default=list)  # empty: all

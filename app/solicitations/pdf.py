@@ -44,6 +44,7 @@ def render_solicitation_pdf(solicitation: Solicitation, volume: Volume) -> bytes
         title=f"{solicitation.number} {solicitation.title or ''}".strip(),
         subject=_type_label(solicitation),
         author=solicitation.agency.name,
+        invariant=True,  # its SHA-256 is in the contract's evidence packet, checked by rendering again
     )
 
 

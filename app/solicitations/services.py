@@ -39,7 +39,7 @@ from app.solicitations.models import (
 DRAFT_FIELDS = (
     "title", "summary", "scope_md", "terms_md", "estimated_value", "initial_term_years",
     "renewal_options", "renewal_term_years", "required_documents", "bid_bond_percent",
-    "cooperative", "cooperative_clause", "eligible_agency_types", "eligible_states",
+    "procurement_category", "cooperative", "cooperative_clause", "eligible_agency_types", "eligible_states",
     "admin_fee_percent", "publish_at", "questions_due_at", "prebid_conference_at",
     "prebid_conference_location", "due_at", "opening_location",
 )

@@ -38,6 +38,7 @@ from app.solicitations.models import (
     DemandInvitation,
     NoticeMedium,
     PriceFormula,
+    ProcurementCategory,
     Solicitation,
     SolicitationDocument,
     SolicitationStatus,
@@ -92,6 +93,7 @@ def _form_data(s: Solicitation) -> dict[str, Any]:
             "cooperative", "cooperative_clause", "eligible_agency_types", "admin_fee_percent",
             "prebid_conference_location", "opening_location")},
         "eligible_states": ", ".join(s.eligible_states or []),
+        "procurement_category": s.procurement_category.value,
         "categories": [c.id for c in s.categories],
         **{name: local(getattr(s, name)) for name in ("publish_at", "questions_due_at",
                                                        "prebid_conference_at", "due_at")},
@@ -140,6 +142,7 @@ def _draft_values(form: SolicitationForm) -> dict[str, Any]:
     fields.update({name: form.utc(form[name].data) for name in (
         "publish_at", "questions_due_at", "prebid_conference_at", "due_at")})
     fields["eligible_states"] = form.state_codes()
+    fields["procurement_category"] = ProcurementCategory(form.procurement_category.data)
     fields["cooperative_clause"] = (fields["cooperative_clause"] or "").strip()
     return {
         "fields": fields,

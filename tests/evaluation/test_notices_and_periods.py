@@ -86,17 +86,29 @@ def test_the_agency_setting_sets_the_period_where_the_state_has_no_rule(app, cli
     assert source == f"{fields['name']}'s protest period setting"
 
 
-def test_a_state_rule_overrides_the_agency_setting(app, opened_rfp, monkeypatch):
+def test_a_state_rule_overrides_the_agency_setting(app, opened_rfp, monkeypatch, tmp_path):
+    """A copy of bid_rules/ whose lead-agency state sets protest_days: the intent uses it."""
+    import shutil
+
+    import yaml
+
     from app.accounts.models import Organization
-    from app.compliance import rules
+    from app.compliance.rulebook import DEFAULT_RULES_DIR
 
     with app.app_context():
         state = db.session.get(Organization, opened_rfp.agency.id).state
-    state_files = dict(rules.load_state_files())
-    state_files[state] = {"jurisdiction": state, "rules": [{
-        "id": f"{state}.protest.intent", "kind": "protest", "params": {"days": 5},
-        "citation": "Test Code § 1-2", "source": "https://example.org/statute", "as_of": "2026-01-01"}]}
-    monkeypatch.setattr(rules, "load_state_files", lambda: state_files)
+    copy = tmp_path / "bid_rules"
+    shutil.copytree(DEFAULT_RULES_DIR, copy)
+    state_file = copy / "states" / f"{state}.yaml"
+    data = yaml.safe_load(state_file.read_text(encoding="utf-8"))
+    data["rules"].append({
+        "id": f"{state}.opening_award.test_protest", "kind": "opening_award",
+        "params": {"protest_days": 5},
+        "citation": "Test Code § 1-2", "source": "https://example.org/statute", "as_of": "2026-01-01"})
+    # Ahead of the file's own opening_award rules, which set no protest period.
+    data["rules"].insert(0, data["rules"].pop())
+    state_file.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    monkeypatch.setitem(app.config, "BID_RULES_DIR", str(copy))
 
     _start(app, opened_rfp)
     _score_and_close(app, opened_rfp)

@@ -675,3 +675,25 @@ def test_audit_chain_stays_intact_through_a_whole_lifecycle(app, make_solicitati
     make_solicitation(S.CANCELLED, cancel_from=S.PUBLISHED)
     with app.app_context():
         assert verify_chain().ok
+
+
+@pytest.mark.parametrize(("state", "media", "blocked"), [
+    ("TX", [NoticeMedium.WEBSITE, NoticeMedium.STATE_PORTAL], True),  # Texas: a newspaper
+    ("TX", [NoticeMedium.NEWSPAPER], False),
+    ("NC", [NoticeMedium.WEBSITE], False),  # North Carolina: a newspaper or electronic means
+    ("NC", [NoticeMedium.STATE_PORTAL, NoticeMedium.OTHER], True),
+    ("VA", [NoticeMedium.OTHER], False),  # media unknown: not enforced
+])
+def test_the_state_notice_media_are_checked_before_publishing(app, make_agency, make_solicitation, try_transition,
+                                                              state, media, blocked):
+    agency = make_agency(state)
+    clock.freeze(local_datetime(agency.timezone, NOTICE_DAY, 8))
+    schedule = _notice_schedule(agency.timezone, 20)
+    schedule["notices"] = [{"medium": m, "outlet": "Somewhere", "published_on": NOTICE_DAY} for m in media]
+    info = make_solicitation(S.APPROVED, agency=agency, **schedule)
+    error = try_transition(agency.officer.id, info.id, S.PUBLISHED)
+    if blocked:
+        assert error is not None and len(error.problems) == 1
+        assert "requires the notice to appear in a newspaper" in error.problems[0]
+    else:
+        assert error is None, error.problems

@@ -235,7 +235,8 @@ def test_the_scheduler_closes_a_solicitation_published_by_hand(app, runner, make
 def test_jobs_run_in_order_publish_close_deliver(app, runner):
     from app.jobs.runner import JOBS
 
-    # Status changes first, then the reminders, then the mail they all queued.
+    # Status changes first, then the reminders and the contracts' eligibility by state (after
+    # the awards that made contracts), then the mail they all queued.
     assert [job.name for job in JOBS] == ["publish_due_solicitations", "close_due_solicitations",
                                           "finalise_due_awards", "send_contract_expiry_reminders",
-                                          "deliver_outbox"]
+                                          "refresh_contract_eligibility", "deliver_outbox"]

@@ -1,0 +1,240 @@
+"""Purchases a participating agency reports against a contract it joined (OCDS
+implementation.transactions), one by one or from a CSV file, with items priced above the
+contract's price list flagged; and the spend by agency against the ceiling. Callers commit.
+
+Decisions:
+- A purchase that takes the contract past its ceiling is recorded and flagged, not refused: the
+  order has been placed already, refusing the report would only hide the overrun, and raising the
+  ceiling (an amendment) is the lead agency's call, made on the record it sees.
+- CSV uploads: purchase_files.py.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import case, func, select
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts.models import Organization, User
+from app.audit.services import record
+from app.bids.pricefiles import parse_unit_price
+from app.contracts.models import Contract, Participation, ParticipationStatus, Purchase
+from app.contracts.participation import agency_today
+from app.core.errors import DomainError, NotPermitted
+from app.core.roles import AGENCY_STAFF, Role
+from app.extensions import db
+
+RECORD_ROLES = (Role.BUYER, Role.AGENCY_ADMIN)
+MAX_AMOUNT = Decimal("999999999999.99")  # Numeric(14, 2)
+MAX_QUANTITY = Decimal("999999999")
+CENTS = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class ItemInput:
+    """One item of a purchase: a line of the contract's price list, how many, at what unit price."""
+
+    line: int
+    quantity: Decimal
+    unit_price: Decimal
+
+
+@dataclass
+class RecordedPurchase:
+    purchase: Purchase
+    warnings: list[str] = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------- parsing
+def parse_amount(text: str | None) -> Decimal:
+    """'1,234.50' or '$1234.5' -> Decimal('1234.50'); ValueError says why not, in plain words."""
+    cleaned = (text or "").strip().replace(",", "").removeprefix("$").strip()
+    if not cleaned:
+        raise ValueError("enter the amount")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(f"“{cleaned[:30]}” is not an amount; write it like 1234.50") from None
+    if not value.is_finite():
+        raise ValueError(f"“{cleaned[:30]}” is not an amount; write it like 1234.50")
+    if value <= 0:
+        raise ValueError("the amount must be more than zero")
+    if value > MAX_AMOUNT:
+        raise ValueError("the amount is too large")
+    if value.as_tuple().exponent < -2:
+        raise ValueError("use at most 2 decimal places (cents)")
+    return value.quantize(CENTS)
+
+
+def parse_quantity(text: str | None) -> Decimal:
+    cleaned = (text or "").strip().replace(",", "")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(f"the quantity “{cleaned[:20]}” is not a number") from None
+    if not value.is_finite() or value <= 0:
+        raise ValueError("the quantity must be more than zero")
+    if value > MAX_QUANTITY or value.as_tuple().exponent < -3:
+        raise ValueError("the quantity is too large or has more than 3 decimals")
+    return value
+
+
+def parse_price(text: str | None) -> Decimal:
+    value = parse_unit_price(text or "")
+    if value is None:
+        raise ValueError("enter the unit price")
+    return value
+
+
+def parse_day(text: str | None) -> date:
+    cleaned = (text or "").strip()
+    try:
+        return date.fromisoformat(cleaned)
+    except ValueError:
+        raise ValueError(f"“{cleaned[:20]}” is not a date; write it as YYYY-MM-DD, like 2026-11-01") from None
+
+
+# ----------------------------------------------------------------------------- who may
+def active_participation(contract: Contract, agency_id: int) -> Participation | None:
+    return db.session.scalar(select(Participation).where(
+        Participation.contract_id == contract.id, Participation.agency_id == agency_id,
+        Participation.status == ParticipationStatus.ACTIVE))
+
+
+def can_record(user, contract: Contract) -> bool:  # noqa: ANN001
+    return bool(user.is_authenticated and user.has_any_role(*RECORD_ROLES)
+                and active_participation(contract, user.organization_id) is not None)
+
+
+def can_view_purchases(user, contract: Contract) -> bool:  # noqa: ANN001
+    """An agency that joined sees its own purchases (any of its staff)."""
+    return bool(user.is_authenticated and active_participation(contract, user.organization_id) is not None)
+
+
+# ----------------------------------------------------------------------------- recording
+def record_purchase(user: User, contract: Contract, *, po_number: str, ordered_on: date | None,
+                    amount: Decimal | None, items: list[ItemInput], source: str = "form") -> RecordedPurchase:
+    if not can_record(user, contract):
+        raise NotPermitted("Only the buyers and administrators of an agency that joined this contract record "
+                           "purchases against it.")
+    po_number = (po_number or "").strip()
+    if not po_number:
+        raise DomainError("Enter the purchase order number.", field="po_number")
+    if len(po_number) > 60:
+        raise DomainError("Keep the purchase order number to 60 characters.", field="po_number")
+    if ordered_on is None:
+        raise DomainError("Enter the order date.", field="ordered_on")
+    if not contract.effective_on <= ordered_on <= contract.expires_on:
+        raise DomainError(f"The order date must fall within the contract's term ({contract.effective_on.isoformat()} "
+                          f"to {contract.expires_on.isoformat()}).", field="ordered_on")
+    if ordered_on > agency_today(user.organization):
+        raise DomainError("The order date is in the future; report a purchase once it is ordered.", field="ordered_on")
+    if amount is None or amount <= 0:
+        raise DomainError("The amount must be more than zero.", field="amount")
+    agency_id = user.organization_id
+    if db.session.scalar(select(Purchase.id).where(Purchase.contract_id == contract.id, Purchase.agency_id == agency_id,
+                                                   Purchase.po_number == po_number)):
+        raise DomainError(f"Purchase order {po_number} is already recorded for this contract.", field="po_number")
+
+    prices = {line.position: line for line in contract.lines}
+    stored_items = []
+    for item in items:
+        line = prices.get(item.line)
+        if line is None:
+            raise DomainError(f"Line {item.line} is not on this contract's price list.", field="items")
+        above = item.unit_price > line.unit_price
+        stored_items.append({"position": line.position, "description": line.description, "unit": line.unit,
+                             "quantity": str(item.quantity), "unit_price": str(item.unit_price),
+                             "contract_price": str(line.unit_price), "above_contract_price": above})
+    purchase = Purchase(contract_id=contract.id, agency_id=agency_id, po_number=po_number, ordered_on=ordered_on,
+                        amount=amount, items=stored_items,
+                        above_contract_price=any(i["above_contract_price"] for i in stored_items),
+                        recorded_by_id=user.id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(purchase)
+    except IntegrityError:  # the same PO recorded a moment ago by a colleague
+        raise DomainError(f"Purchase order {po_number} is already recorded for this contract.",
+                          field="po_number") from None
+
+    warnings = []
+    if purchase.above_contract_price:
+        lines = ", ".join(str(i["position"]) for i in stored_items if i["above_contract_price"])
+        warnings.append(f"PO {po_number}: line(s) {lines} priced above the contract price list; flagged for review.")
+    over_ceiling = False
+    if contract.ceiling_value is not None:
+        spent = total_spend(contract)
+        if spent > contract.ceiling_value:
+            over_ceiling = True
+            warnings.append(f"PO {po_number} takes the reported spend to ${spent:,.2f}, past the contract's ceiling "
+                            f"of ${contract.ceiling_value:,.2f}. It is recorded and flagged for the lead agency.")
+    record("purchase.recorded", actor=user, obj=purchase,
+           data={"contract": contract.number, "po_number": po_number, "ordered_on": ordered_on.isoformat(),
+                 "amount": str(amount), "items": len(stored_items),
+                 "above_contract_price": purchase.above_contract_price,
+                 "over_ceiling": over_ceiling, "source": source})
+    return RecordedPurchase(purchase, warnings)
+
+
+# ----------------------------------------------------------------------------- spend
+@dataclass(frozen=True)
+class AgencySpend:
+    agency_id: int
+    agency_name: str
+    purchases: int
+    total: Decimal
+    flagged: int  # purchases with an item above the contract price
+
+
+@dataclass(frozen=True)
+class ContractSpend:
+    rows: list[AgencySpend]
+    total: Decimal
+    purchases: int
+    ceiling: Decimal | None
+
+    @property
+    def remaining(self) -> Decimal | None:
+        return None if self.ceiling is None else self.ceiling - self.total
+
+    @property
+    def over_ceiling(self) -> bool:
+        return self.remaining is not None and self.remaining < 0
+
+
+def total_spend(contract: Contract) -> Decimal:
+    return db.session.scalar(select(func.coalesce(func.sum(Purchase.amount), 0))
+                             .where(Purchase.contract_id == contract.id)) or Decimal(0)
+
+
+def contract_spend(contract: Contract) -> ContractSpend:
+    """One grouped query, whatever the number of purchases."""
+    flagged = func.sum(case((Purchase.above_contract_price.is_(True), 1), else_=0))
+    rows = db.session.execute(
+        select(Purchase.agency_id, Organization.name, func.count(Purchase.id), func.sum(Purchase.amount), flagged)
+        .join(Organization, Organization.id == Purchase.agency_id)
+        .where(Purchase.contract_id == contract.id)
+        .group_by(Purchase.agency_id, Organization.name)
+        .order_by(Organization.name)).all()
+    spend = [AgencySpend(agency_id, name, count, Decimal(total).quantize(CENTS), int(flags or 0))
+             for agency_id, name, count, total, flags in rows]
+    return ContractSpend(spend, sum((r.total for r in spend), Decimal("0.00")), sum(r.purchases for r in spend),
+                         contract.ceiling_value)
+
+
+def visible_spend_rows(user, contract: Contract, spend: ContractSpend) -> list[AgencySpend]:  # noqa: ANN001
+    """Per-agency lines: all of them for the lead agency's staff and platform administrators, its
+    own for a participating agency, none for the public (which sees the totals only)."""
+    if not user.is_authenticated:
+        return []
+    if user.has_role(Role.ADMIN) or (user.organization_id == contract.agency_id and user.has_any_role(*AGENCY_STAFF)):
+        return spend.rows
+    return [row for row in spend.rows if row.agency_id == user.organization_id]
+
+
+def agency_purchases(contract: Contract, agency_id: int, page: int = 1, per_page: int = 50):  # noqa: ANN201
+    return db.paginate(select(Purchase).where(Purchase.contract_id == contract.id, Purchase.agency_id == agency_id)
+                       .order_by(Purchase.ordered_on.desc(), Purchase.id.desc()),
+                       page=page, per_page=per_page, error_out=False)

@@ -1,0 +1,98 @@
+"""The public contract registry (search and filters) and the registration of contracts awarded
+elsewhere by cooperative administrators."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.accounts.models import Organization
+from app.compliance.rulebook import load_rulebook
+from app.contracts.evidence import PacketCheck, evidence_packet
+from app.contracts.forms import RegistrationForm
+from app.contracts.models import Contract, Eligibility
+from app.contracts.registration import can_register_contracts, register_contract
+from app.contracts.registry import search_contracts
+from app.core.errors import DomainError
+from app.core.geo import US_STATES
+from app.core.permissions import forbid_unless
+from app.core.roles import Role
+from app.core.web import show_domain_error
+from app.extensions import db
+from app.solicitations.models import Category
+
+bp = Blueprint("registry", __name__)
+
+# The levels a visitor may ask for: "usable" means allowed, or allowed once the listed steps are done.
+USABLE_LEVELS = (Eligibility.ALLOWED, Eligibility.NEEDS_ACTION)
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def _state_arg(states: list[str]) -> str:
+    """The state asked for; on a first visit, the signed-in agency's own state."""
+    if "state" in request.args:
+        return request.args["state"] if request.args["state"] in states else ""
+    own = current_user.organization.state if current_user.is_authenticated and current_user.organization.is_agency \
+        else ""
+    return own if own in states else ""
+
+
+def _holders(column) -> list[Organization]:  # noqa: ANN001 (Contract.vendor_id or Contract.agency_id)
+    """The organizations that hold contracts in that role: the filter's choices."""
+    return list(db.session.scalars(select(Organization).where(Organization.id.in_(select(column).distinct()))
+                                   .order_by(Organization.name)))
+
+
+def vehicle_context(contract: Contract, user, packet_check: PacketCheck | None = None) -> dict:  # noqa: ANN001
+    """What the contract page shows from the registry: eligibility by state and the evidence
+    packet (with a verification's results after the "verify" button)."""
+    visible_ids = {d.id for d in contract.visible_documents(user)}
+    packet = evidence_packet(contract)
+    return {"packet": packet, "packet_items": packet.visible_items(visible_ids), "packet_check": packet_check,
+            "checked_items": packet_check.visible_items(visible_ids) if packet_check else [],
+            "state_names": US_STATES,
+            "audit_link": user.is_authenticated and user.has_any_role(Role.ADMIN, Role.AGENCY_ADMIN,
+                                                                      Role.VENDOR_ADMIN)}
+
+
+@bp.route("/contracts/")
+def index():
+    states = sorted(load_rulebook().states)
+    state = _state_arg(states)
+    levels = [level for level in USABLE_LEVELS if level.value in request.args.getlist("usable")]
+    filters = {"q": request.args.get("q", "").strip()[:200], "category": _int_arg("category"),
+               "vendor": _int_arg("vendor"), "agency": _int_arg("agency"),
+               "active": request.args.get("active") == "1", "state": state, "usable": [l.value for l in levels]}
+    results = search_contracts(filters["q"], category_id=filters["category"], vendor_id=filters["vendor"],
+                               agency_id=filters["agency"], active_only=filters["active"],
+                               usable_in_state=state or None, eligibility_levels=levels,
+                               page=_int_arg("page") or 1, per_page=20)
+    return render_template(
+        "contracts/registry.html", results=results, filters=filters, rule_states=states, state_names=US_STATES,
+        categories=db.session.scalars(select(Category).order_by(Category.code)).all(),
+        vendors=_holders(Contract.vendor_id), agencies=_holders(Contract.agency_id),
+        can_register=can_register_contracts(current_user), levels=USABLE_LEVELS)
+
+
+@bp.route("/contracts/register", methods=["GET", "POST"])
+@login_required
+def register():
+    forbid_unless(can_register_contracts(current_user))
+    form = RegistrationForm()
+    form.categories.choices = [(c.id, str(c)) for c in db.session.scalars(select(Category).order_by(Category.code))]
+    if form.validate_on_submit():
+        try:
+            contract = register_contract(current_user, form.registration())
+        except DomainError as exc:
+            db.session.rollback()
+            show_domain_error(form, exc)
+        else:
+            db.session.commit()
+            flash(f"Contract {contract.number} is in the registry, marked as facts supplied by you.", "success")
+            return redirect(url_for("contracts.detail", number=contract.number))
+    status = 422 if request.method == "POST" else 200
+    return render_template("contracts/register.html", form=form), status

@@ -1,0 +1,44 @@
+"""What holds for every report: a fail or action names its citation, the verdict is the most
+restrictive finding, and the check is fast enough for every (contract, state) pair."""
+from __future__ import annotations
+
+import itertools
+import time
+
+from app.compliance.engine import check_many, evaluate, parse_facts
+from app.compliance.facts import AGENCY_TYPES, CATEGORIES
+from app.compliance.rulebook import load_rulebook
+from tests.compliance.factories import contract, facts
+
+LEADS = [None, contract(), contract(lead_agency_state=None), contract(lead_agency_type="private_gpo"),
+         contract(lead_agency_type="federal", solicitation_method="none", term_end="2026-01-01")]
+
+
+def test_every_report_is_well_formed():
+    book = load_rulebook()
+    grid = itertools.product(sorted(book.states), AGENCY_TYPES, CATEGORIES, (5000, 60000, 400000), LEADS)
+    for state, agency_type, category, amount, lead in grid:
+        raw = facts(state, agency_type=agency_type, category=category, amount=amount, coop=lead,
+                    funding=["local", "federal", "e_rate"])
+        report = evaluate(parse_facts(raw, book.states), book)
+        assert report.findings, raw
+        statuses = {f.status.value for f in report.findings}
+        expected = ("not_allowed" if "fail" in statuses else
+                    "needs_action" if statuses & {"action", "unknown"} else "allowed")
+        assert report.verdict.value == expected
+        for f in report.findings:
+            assert f.message.strip() and f.rule
+            if f.status.value in ("fail", "action"):
+                assert f.citation and f.citation != "not on file", f
+
+
+def test_checking_every_state_is_fast():
+    states = sorted(load_rulebook().states)
+    template = {"agency_type": "school_district", "amount": 150000, "category": "goods", "date": "2026-11-01",
+                "funding": ["local", "federal"]}
+    check_many(contract(), states, template)  # warm the rule-book cache
+    start = time.perf_counter()
+    for _ in range(25):
+        check_many(contract(), states, template)
+    per_pair = (time.perf_counter() - start) / (25 * len(states))
+    assert per_pair < 0.002, f"{per_pair * 1000:.2f} ms per (contract, state) pair"
