@@ -6,6 +6,7 @@ from flask import current_app
 
 from app.demo.awards import seed_awarded_ifb
 from app.demo.bids import seed_bids
+from app.demo.cooperative import seed_cooperative
 from app.demo.seed import DEMO_PASSWORD, DEMO_USERS, seed_demo
 from app.demo.solicitations import seed_solicitations
 from app.extensions import db
@@ -26,10 +27,12 @@ def seed_command() -> None:
         awarded, awarded_bids = seed_awarded_ifb()
         solicitations += opened + awarded
         bids += awarded_bids
+        cooperative = seed_cooperative()
     db.session.commit()
     click.echo(f"Demo data: {created['organizations']} organizations, {created['users']} users, "
-               f"{categories} categories, {solicitations} solicitations and {bids} bids created "
-               "(existing ones left as they were).")
+               f"{categories} categories, {solicitations} solicitations, {bids} bids, "
+               f"{cooperative.contracts} registered contracts, {cooperative.participations} participations and "
+               f"{cooperative.purchases} purchases created (existing ones left as they were).")
     click.echo("\nDemo logins (every account's password is the same):")
     click.echo(f"  password: {DEMO_PASSWORD}")
     width = max(len(u.email) for u in DEMO_USERS)

@@ -40,6 +40,8 @@ PARTICIPATING_AGENCIES = [
      "timezone": "America/New_York", "short_code": "PALMB", "population": 24_500},
     {"name": "North Star Education Cooperative", "state": "MN",
      "agency_type": AgencyType.PUBLIC_COOPERATIVE, "timezone": "America/Chicago", "short_code": "NSEC"},
+    {"name": "Gulf Coast Educational Purchasing Cooperative", "state": "TX",
+     "agency_type": AgencyType.PUBLIC_COOPERATIVE, "timezone": "America/Chicago", "short_code": "GCEPC"},
 ]
 
 VENDORS = [
@@ -73,6 +75,8 @@ DEMO_USERS = [
     DemoUser("approver@acps.example", "Evelyn Park", LEAD_AGENCY["name"], (Role.APPROVER,)),
     DemoUser("evaluator@acps.example", "Rafael Ortiz", LEAD_AGENCY["name"], (Role.EVALUATOR,)),
     DemoUser("buyer@pvs.example", "Jordan Blake", "Piedmont Valley Schools", (Role.BUYER,)),
+    DemoUser("agency.admin@pvs.example", "Leslie Grant", "Piedmont Valley Schools", (Role.AGENCY_ADMIN,)),
+    DemoUser("contracts@nsec.example", "Ingrid Solberg", "North Star Education Cooperative", (Role.AGENCY_ADMIN,)),
     DemoUser("vendor.admin@blueridge.example", "Sam Carter", VENDORS[0]["name"], (Role.VENDOR_ADMIN,)),
     DemoUser("vendor.user@blueridge.example", "Alex Morgan", VENDORS[0]["name"], (Role.VENDOR_USER,)),
     DemoUser("sales@summit-tech.example", "Priya Raman", VENDORS[1]["name"], (Role.VENDOR_ADMIN,)),

@@ -111,7 +111,8 @@ def test_seeding_twice_creates_nothing_new(app, runner, seeded):
         hashes = dict(db.session.execute(select(User.email, User.password_hash)).all())
     again = _seed(runner)
     assert _counts(app) == before
-    assert "0 organizations, 0 users, 0 categories, 0 solicitations and 0 bids created" in again
+    assert ("0 organizations, 0 users, 0 categories, 0 solicitations, 0 bids, 0 registered contracts, "
+            "0 participations and 0 purchases created") in again
     assert _password(again) == _password(seeded)
     with app.app_context():
         assert dict(db.session.execute(select(User.email, User.password_hash)).all()) == hashes
