@@ -40,7 +40,7 @@ def _counts(app) -> dict[str, int]:
 
 def test_demo_seed_has_a_complete_published_cooperative_rfp_and_a_hidden_draft(app, runner, client):
     output = _seed(runner)
-    assert "5 solicitations and 6 bids created" in output
+    assert "5 solicitations, 6 bids," in output
 
     with app.app_context():
         rfp = db.session.scalar(select(Solicitation).where(Solicitation.title == COOPERATIVE_RFP_TITLE))
@@ -97,7 +97,7 @@ def test_seeding_twice_creates_no_solicitation_data(app, runner):
     with app.app_context():
         numbers = db.session.scalars(select(Solicitation.number).order_by(Solicitation.id)).all()
     again = _seed(runner)
-    assert "0 categories, 0 solicitations and 0 bids created" in again
+    assert "0 categories, 0 solicitations, 0 bids," in again
     assert _counts(app) == before
     with app.app_context():
         assert db.session.scalars(select(Solicitation.number).order_by(Solicitation.id)).all() == numbers
