@@ -4,8 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 STAMP  := $(VENV)/.installed
+AXE    := tests/e2e/node_modules/axe-core/axe.min.js
 
-.PHONY: run setup test serve scheduler clean
+.PHONY: run setup test e2e-deps serve scheduler clean
 
 run: setup
 	@echo "CoopBid on http://127.0.0.1:5000 (Ctrl+C stops it; the scheduler runs alongside)."
@@ -15,8 +16,13 @@ setup: $(STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) demo seed
 
-test: $(STAMP)
+test: $(STAMP) e2e-deps
 	$(BIN)/pytest
+
+# axe-core for the browser tests (npm); without npm or Chromium those tests are skipped.
+e2e-deps:
+	@if [ ! -f $(AXE) ] && command -v npm >/dev/null; then \
+		npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error; fi
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,4 +37,4 @@ scheduler: $(STAMP)
 	$(FLASK) scheduler run
 
 clean:
-	rm -rf $(VENV) instance/*.db
+	rm -rf $(VENV) instance/*.db tests/e2e/node_modules test-output

@@ -83,6 +83,9 @@ class Config:
     SCHEDULER_OUTBOX_SECONDS = 30
     SCHEDULER_DUE_WORK_SECONDS = 60
 
+    # Browser tests move a real server's clock through this file (seconds to add); see core/clock.
+    CLOCK_OFFSET_FILE = os.environ.get("CLOCK_OFFSET_FILE")
+
     BOOTSTRAP_SERVE_LOCAL = True
     BOOTSTRAP_BOOTSWATCH_THEME = None
 
@@ -105,6 +108,7 @@ class TestConfig(Config):
     PUBLIC_BASE_URL = "http://localhost"
     SEALING_KEY = "q0dYlq3qV2yCz7iBgUuIVh3OQm0c9cO7yD0SxgkzZVo="
     MAX_BID_DOCUMENT_BYTES = 2 * 1024 * 1024
+    CLOCK_OFFSET_FILE = None  # the suite moves the clock in-process (clock.freeze / advance)
 
 
 class ProductionConfig(Config):
@@ -113,6 +117,7 @@ class ProductionConfig(Config):
     FORCE_HTTPS = True
     PREFERRED_URL_SCHEME = "https"
     SEALING_KEY_AUTO_CREATE = False  # a lost key loses every sealed bid: create it deliberately
+    CLOCK_OFFSET_FILE = None  # production keeps real time, whatever the environment says
 
     @classmethod
     def check(cls) -> None:
@@ -120,6 +125,8 @@ class ProductionConfig(Config):
             raise RuntimeError("Set SECRET_KEY in the environment for production.")
         if not os.environ.get("DATABASE_URL"):
             raise RuntimeError("Set DATABASE_URL in the environment for production.")
+        if os.environ.get("CLOCK_OFFSET_FILE"):
+            raise RuntimeError("CLOCK_OFFSET_FILE moves the clock for browser tests; unset it for production.")
         if not cls.SEALING_KEY and not Path(cls.SEALING_KEY_FILE).exists():
             raise RuntimeError("Set SEALING_KEY, or create the key file SEALING_KEY_FILE "
                                "(flask keys new-sealing-key), for production.")

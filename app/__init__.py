@@ -33,6 +33,10 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
     app.config.from_object(config_class)
+    if app.config.get("CLOCK_OFFSET_FILE"):
+        from app.core import clock
+
+        clock.use_offset_file(app.config["CLOCK_OFFSET_FILE"])
     os.makedirs(os.path.join(app.root_path, "..", "instance"), exist_ok=True)
 
     trusted_proxies = int(os.environ.get("TRUSTED_PROXIES", "0"))

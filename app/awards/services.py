@@ -76,7 +76,8 @@ def approve_recommendation(actor: User, recommendation: AwardRecommendation, *,
         raise DomainError("The person who recommended the award cannot approve it.")
     if recommendation.status != RecommendationStatus.PENDING_APPROVAL:
         raise DomainError("This recommendation is not waiting for approval.")
-    if board_approved_on is not None and board_approved_on > clock.now().date():
+    # "Today" where the board sits: late evening in Virginia is already tomorrow in UTC.
+    if board_approved_on is not None and board_approved_on > s.local(clock.now()).date():
         raise DomainError("The board approval date cannot be in the future.", field="board_approved_on")
     recommendation.status = RecommendationStatus.APPROVED
     recommendation.approved_by_id, recommendation.approved_at = actor.id, clock.now()

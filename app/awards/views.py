@@ -12,6 +12,7 @@ from app.accounts.forms import ActionForm
 from app.awards import services
 from app.awards.models import Protest, ProtestStatus
 from app.bids.models import Bid
+from app.core import clock
 from app.core.errors import DomainError
 from app.core.web import commit_or_flash
 from app.core.permissions import forbid_unless, get_or_404, roles_required
@@ -54,7 +55,7 @@ def _render_staff(s: Solicitation, status: int = 200, **context):
                                   .order_by(Protest.filed_at)).all()
     context.setdefault("typed", {"bids": [], "justification": ""})
     return render_template("awards/staff.html", s=s, ranked=ranked, recommendation=services.current_recommendation(s),
-                           protests=protests, action_form=ActionForm(), today=date.today().isoformat(),
+                           protests=protests, action_form=ActionForm(), today=s.local(clock.now()).date().isoformat(),
                            can_recommend=s.can_manage(current_user) and s.status == SolicitationStatus.UNDER_EVALUATION,
                            can_approve=current_user.has_role(Role.APPROVER), **context), status
 

@@ -1,0 +1,237 @@
+"""Browser tests: CoopBid served by gunicorn on localhost with a fresh database (SQLite in a
+temporary folder, or a new PostgreSQL database beside DATABASE_URL's), driven by Playwright in
+the Debian `chromium` package (never a browser Playwright downloads), with axe-core injected into
+every page visited and a screenshot of each main page under test-output/screenshots/.
+
+Without chromium, Playwright or axe-core these tests are skipped, unless COOPBID_E2E_REQUIRED=1
+(as .ci/run sets), when that is a failure.
+
+Fixtures
+--------
+server      the running server: .url, .env, .move_clock(delta), .run_scheduler_tick()
+browser     a headless Chromium (one per session)
+pages       pages.new(name) -> a Page in its own browser context (one person's session), with
+            pages.audit(page, shot=None) checking axe and saving a screenshot
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_JS = Path(__file__).with_name("node_modules") / "axe-core" / "axe.min.js"
+SHOTS = ROOT / "test-output" / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+# What the probe of this machine kind found Chromium needs to start quietly as root, offline.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# The WCAG 2.1 A and AA rules; a serious or critical violation fails the test.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+FAILING_IMPACTS = {"serious", "critical"}
+
+
+def _missing_prerequisite() -> str | None:
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "Playwright for Python is not installed (make test installs it)"
+    if not Path(CHROMIUM).exists():
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium; .ci/run does)"
+    if not AXE_JS.exists():
+        return f"axe-core is not installed ({AXE_JS}; npm ci --prefix tests/e2e, which make test runs)"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):  # noqa: ANN001
+    missing = _missing_prerequisite()
+    if missing is None:
+        return
+    if os.environ.get("COOPBID_E2E_REQUIRED") == "1":
+        raise pytest.UsageError(f"browser tests are required here but cannot run: {missing}")
+    skip = pytest.mark.skip(reason=f"browser tests skipped: {missing}")
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
+            item.add_marker(skip)
+
+
+def _address(url: str) -> str:
+    """A page's address without the fragment (the same document)."""
+    return url.split("#", 1)[0]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _postgres_database(url: str, name: str, create: bool) -> str:
+    """Create (or drop) database `name` on DATABASE_URL's server; returns its URL."""
+    import psycopg
+
+    parts = urlsplit(url)
+    admin = urlunsplit((parts.scheme.replace("+psycopg", ""), parts.netloc, "/postgres", "", ""))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        if create:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", ""))
+
+
+@dataclass
+class Server:
+    url: str
+    env: dict[str, str]
+    clock_file: Path
+    offset: timedelta = field(default=timedelta(0))
+
+    def move_clock(self, delta: timedelta) -> None:
+        """Move every process's clock (web workers, scheduler ticks) forward by `delta`."""
+        from app.core import clock
+
+        self.offset += delta
+        clock.write_offset_file(self.clock_file, self.offset)
+
+    def flask(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=self.env,
+                              capture_output=True, text=True, timeout=300, check=True)
+
+    def run_scheduler_tick(self) -> str:
+        """What the scheduler process does when its jobs come due (`flask scheduler tick`)."""
+        return self.flask("scheduler", "tick").stdout
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    work = tmp_path_factory.mktemp("e2e")
+    database = os.environ.get("DATABASE_URL")
+    pg_name = None
+    if database and database.startswith("postgres"):
+        pg_name = f"{urlsplit(database).path.lstrip('/')}_e2e"[:60]
+        database = _postgres_database(database, pg_name, create=True)
+    else:
+        database = f"sqlite:///{work / 'e2e.db'}"
+    port = _free_port()
+    env = {**os.environ, "COOPBID_ENV": "development", "DATABASE_URL": database, "STORAGE_DIR": str(work / "files"),
+           "SEALING_KEY": "q0dYlq3qV2yCz7iBgUuIVh3OQm0c9cO7yD0SxgkzZVo=", "MAIL_BACKEND": "console",
+           "LOGIN_RATE_LIMIT": "1000 per minute", "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+           "CLOCK_OFFSET_FILE": str(work / "clock-offset"), "PYTHONPATH": str(ROOT)}
+    server = Server(f"http://127.0.0.1:{port}", env, work / "clock-offset")
+    server.flask("db", "upgrade")
+    subprocess.run([sys.executable, "-m", "tests.e2e.world"], cwd=ROOT, env=env, check=True, timeout=120)
+    log = (work / "server.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{port}",
+         "--timeout", "120", "wsgi:app"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the server did not start:\n" + (work / "server.log").read_text())
+                time.sleep(0.2)
+        yield server
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+        errors = [line for line in (work / "server.log").read_text().splitlines() if "Traceback" in line]
+        if pg_name:
+            _postgres_database(os.environ["DATABASE_URL"], pg_name, create=False)
+        assert not errors, "the server logged errors:\n" + (work / "server.log").read_text()[-5000:]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Pages:
+    def __init__(self, browser, server: Server):  # noqa: ANN001
+        self.browser, self.server = browser, server
+        self.contexts = []
+        self.visited: set[str] = set()  # every address a page of the test showed
+        self.audited: dict[str, int] = {}  # address -> serious or critical violations (0)
+        self.script_errors: list[str] = []
+
+    def new(self):  # noqa: ANN201
+        context = self.browser.new_context(base_url=self.server.url, viewport={"width": 1280, "height": 900},
+                                           accept_downloads=True)
+        context.set_default_timeout(15_000)
+        self.contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: self.script_errors.append(f"{page.url}: {error}"))
+        page.on("framenavigated", lambda frame: frame == page.main_frame and frame.url != "about:blank"
+                and self.visited.add(_address(frame.url)))
+        return page
+
+    def audit(self, page, shot: str | None = None) -> None:  # noqa: ANN001
+        """axe-core on the page as it is now (WCAG 2.1 A/AA rules): fail on any serious or critical
+        violation, naming each with its nodes; then a full-page screenshot when `shot` names it."""
+        page.wait_for_load_state("load")
+        assert not self.script_errors, f"JavaScript errors: {self.script_errors}"
+        # Evaluated through the DevTools protocol, so the page's strict CSP stays as it is.
+        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+        bad = [v for v in result["violations"] if v["impact"] in FAILING_IMPACTS]
+        self.audited[_address(page.url)] = len(bad)
+        if shot:
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / f"{shot}.png"), full_page=True)
+        assert not bad, f"axe: {len(bad)} serious/critical violation(s) on {page.url}:\n" + json.dumps(
+            [{"rule": v["id"], "impact": v["impact"], "help": v["help"],
+              "nodes": [n["target"] for n in v["nodes"]][:5]} for v in bad], indent=1)
+
+    def assert_every_visited_page_audited(self) -> None:
+        missing = sorted(self.visited - set(self.audited))
+        assert not missing, f"pages visited without an axe check: {missing}"
+
+    def dump(self) -> None:
+        """After a failure: every open page's address, errors shown, and a screenshot."""
+        SHOTS.parent.mkdir(parents=True, exist_ok=True)
+        for n, context in enumerate(self.contexts):
+            for page in context.pages:
+                path = SHOTS.parent / f"failure-{n}.png"
+                page.screenshot(path=str(path), full_page=True)
+                alerts = page.locator(".alert, .invalid-feedback").all_inner_texts()
+                print(f"[page {n}] {page.url} -> {path}; alerts: {alerts}")
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):  # noqa: ANN001
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.failed_call = report.failed
+
+
+@pytest.fixture
+def pages(request, browser, server):
+    pages = Pages(browser, server)
+    yield pages
+    if getattr(request.node, "failed_call", False):
+        pages.dump()
+    pages.close()
