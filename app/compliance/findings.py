@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,3 +61,32 @@ def tri(value: Any) -> Status:
     if value is False:
         return Status.FAIL
     return Status.UNKNOWN
+
+
+# The attestations of COMPLIANCE.md as a buyer is asked them (the check form, and every page or
+# PDF that shows a report to people).
+ATTESTATION_QUESTIONS = {
+    "same_or_better_terms": "The vendor gives us the same or better prices, terms and conditions",
+    "board_approval_regular_meeting": "Our governing board approved this purchase at a regular meeting",
+    "notice_of_intent_days_before_meeting": "Days the notice of intent was advertised before that board meeting",
+    "best_value_authorized": "Our board has authorized best-value procurement",
+    "interlocal_agreement_filed_or_posted": "The interlocal or cooperative agreement is filed or posted as the "
+                                            "law requires",
+    "participation_agreement_signed": "We signed the contract's participation agreement",
+    "written_determination": "We made a written determination that using this contract is in our best interest",
+}
+_SET_ATTESTATION = re.compile(r"then set attestations\.(\w+) to true\.")
+_ATTESTATION = re.compile(r"attestations\.(\w+)")
+_FACT_NAME = re.compile(r" ?\((?:contract|purchase)\.\w+\)")
+
+
+def plain_message(message: str) -> str:
+    """A finding's message for people rather than programs: the API's attestation names become the
+    questions of the check form, and fact names in parentheses are dropped (the sentence says it)."""
+    def question(match: re.Match) -> str:
+        return ATTESTATION_QUESTIONS.get(match[1], match[1].replace("_", " "))
+
+    message = _SET_ATTESTATION.sub(
+        lambda m: f"then record it as done, or answer “{question(m)}” with Yes when you check again.", message)
+    message = _ATTESTATION.sub(lambda m: f"“{question(m)}”", message)
+    return _FACT_NAME.sub("", message)

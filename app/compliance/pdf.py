@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from reportlab.platypus import Flowable, Paragraph
 
+from app.compliance.findings import plain_message
 from app.core.pdf import CONTENT_WIDTH, banner, build_pdf, data_table, pdf_styles, text
 from app.core.templating import format_money
 
@@ -116,7 +117,7 @@ def render_certificate_pdf(cert: Certificate) -> bytes:
         Paragraph("Findings and citations", styles["subheading"]),
         data_table(["Status", "Finding", "Citation"], [
             [STATUS_LABELS.get(f["status"], f["status"]) + _done_note(done.get(f["rule"])),
-             f"{f['message']} [{f['rule']}]", f["citation"]]
+             f"{plain_message(f['message'])} [{f['rule']}]", f["citation"]]
             for f in report["findings"]],
             col_widths=[CONTENT_WIDTH * 0.2, CONTENT_WIDTH * 0.52, CONTENT_WIDTH * 0.28], styles=styles),
         Paragraph("Evidence digests (SHA-256)", styles["heading"]),

@@ -6,11 +6,14 @@ from flask import Blueprint, jsonify, request
 
 from app.compliance.engine import check, parse_facts
 from app.compliance.facts import FactsError
+from app.compliance.findings import plain_message
 from app.extensions import csrf, limiter
 
 bp = Blueprint("compliance", __name__, url_prefix="/api/v1/compliance")
 
 RATE_LIMIT = "60 per minute"
+# Pages show findings to people: {{ finding.message|plain_finding }}.
+bp.add_app_template_filter(plain_message, "plain_finding")
 
 
 @bp.post("/check")

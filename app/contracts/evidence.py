@@ -139,8 +139,13 @@ def solicitation_evidence(s) -> list[Evidence]:  # noqa: ANN001 (a Solicitation)
          Citation("solicitations", s.id, ("award.recommended",)))))
 
     recommendation = current_recommendation(s)
+    protests = list(db.session.scalars(select(Protest).where(Protest.solicitation_id == s.id).order_by(Protest.id)))
     if recommendation is not None:
-        items.append(Evidence("award", "Award: recommendation, approval, notice of intent, final award", sha256_json({
+        # The protest outcome is part of the award's story: say so when nobody protested.
+        period = (f", protest period of {recommendation.protest_days} days"
+                  f"{' (no protest filed)' if not protests else ''}" if recommendation.protest_days else "")
+        items.append(Evidence("award", f"Award: recommendation, approval, notice of intent{period}, final award",
+                              sha256_json({
             "vendors": sorted(b.vendor.name for b in recommendation.bids),
             "justification": recommendation.justification, "approved_at": _when(recommendation.approved_at),
             "board_approved_on": _when(recommendation.board_approved_on),
@@ -148,7 +153,6 @@ def solicitation_evidence(s) -> list[Evidence]:  # noqa: ANN001 (a Solicitation)
             "intent_issued_at": _when(recommendation.intent_issued_at), "protest_days": recommendation.protest_days,
             "protest_ends_at": _when(recommendation.protest_ends_at), "awarded_at": _when(s.awarded_at)}),
             (Citation("solicitations", s.id, ("award.intent_issued",)),)))
-    protests = db.session.scalars(select(Protest).where(Protest.solicitation_id == s.id).order_by(Protest.id))
     items += [Evidence(f"protest:{p.id}", f"Protest by {p.vendor.name}: {p.status.value}", sha256_json({
         "vendor": p.vendor.name, "filed_at": _when(p.filed_at), "status": p.status.value,
         "decision": p.decision, "decided_at": _when(p.decided_at)}),

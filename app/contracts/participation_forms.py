@@ -10,6 +10,7 @@ from wtforms import (BooleanField, Field, FieldList, FormField, HiddenField, Sel
                      TextAreaField)
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from app.compliance.findings import ATTESTATION_QUESTIONS
 from app.contracts.purchases import parse_amount, parse_day, parse_price, parse_quantity
 from app.core.forms import MultiCheckboxField
 from app.solicitations.models import ProcurementCategory
@@ -19,16 +20,6 @@ FUNDING_CHOICES = [("local", "Local funds"), ("state", "State funds"), ("federal
 ANSWER_CHOICES = [("unknown", "Not stated"), ("yes", "Yes"), ("no", "No")]
 ANSWERS = {"yes": True, "no": False, "unknown": None}
 
-# The attestations of COMPLIANCE.md, as the buyer is asked them.
-ATTESTATION_QUESTIONS = {
-    "same_or_better_terms": "The vendor gives us the same or better prices, terms and conditions",
-    "board_approval_regular_meeting": "Our governing board approved this purchase at a regular meeting",
-    "best_value_authorized": "Our board has authorized best-value procurement",
-    "interlocal_agreement_filed_or_posted": "The interlocal or cooperative agreement is filed or posted as the "
-                                            "law requires",
-    "participation_agreement_signed": "We signed the contract's participation agreement",
-    "written_determination": "We made a written determination that using this contract is in our best interest",
-}
 
 
 def _amount_or_none(text: str | None) -> Decimal | None:
@@ -92,7 +83,7 @@ class CheckForm(FlaskForm):
     board_approval_regular_meeting = SelectField(ATTESTATION_QUESTIONS["board_approval_regular_meeting"],
                                                  choices=ANSWER_CHOICES)
     notice_of_intent_days_before_meeting = StringField(
-        "Days the notice of intent was advertised before that board meeting (optional)",
+        ATTESTATION_QUESTIONS["notice_of_intent_days_before_meeting"] + " (optional)",
         validators=[Optional()], render_kw={"inputmode": "numeric"})
     best_value_authorized = SelectField(ATTESTATION_QUESTIONS["best_value_authorized"], choices=ANSWER_CHOICES)
     interlocal_agreement_filed_or_posted = SelectField(ATTESTATION_QUESTIONS["interlocal_agreement_filed_or_posted"],

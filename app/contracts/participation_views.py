@@ -70,6 +70,7 @@ def _render_check(contract: Contract, form: CheckForm, status: int = 200):
         board_findings={f["rule"] for f in services.board_approval_findings(latest)} if latest else set(),
         problems=services.check_problems(latest, contract) if latest else [],
         participation=services.participation_of(contract, agency_id), action_form=ActionDoneForm(),
+        pending=services.pending_findings(latest) if latest else [],
         can_join=current_user.has_role(Role.AGENCY_ADMIN)), status
 
 

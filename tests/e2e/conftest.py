@@ -180,6 +180,8 @@ class Pages:
         self.contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda error: self.script_errors.append(f"{page.url}: {error}"))
+        page.on("response", lambda response: response.status >= 500 and self.script_errors.append(
+            f"HTTP {response.status} from {response.url}"))
         page.on("framenavigated", lambda frame: frame == page.main_frame and frame.url != "about:blank"
                 and self.visited.add(_address(frame.url)))
         return page
@@ -188,7 +190,7 @@ class Pages:
         """axe-core on the page as it is now (WCAG 2.1 A/AA rules): fail on any serious or critical
         violation, naming each with its nodes; then a full-page screenshot when `shot` names it."""
         page.wait_for_load_state("load")
-        assert not self.script_errors, f"JavaScript errors: {self.script_errors}"
+        assert not self.script_errors, f"JavaScript or server errors: {self.script_errors}"
         # Evaluated through the DevTools protocol, so the page's strict CSP stays as it is.
         page.evaluate(AXE_JS.read_text(encoding="utf-8"))
         result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
