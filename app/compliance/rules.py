@@ -12,8 +12,9 @@ from app.compliance.rulebook import DEFAULT_RULES_DIR, load_rulebook, rules_vers
 
 RULES_DIR = DEFAULT_RULES_DIR
 
-# Our agency types -> the entity types rule files speak of (a county or municipality also
-# matches a rule for local governments; see context.entity_matches).
+# Our agency types -> the facts' purchase.agency_type, which is also the entity type the rule files
+# speak of (a county or municipality also matches a rule for local governments, see
+# context.entity_matches; a public cooperative buying for itself is a local unit of government).
 ENTITY_TYPE = {
     "school_district": "school_district",
     "county": "county",

@@ -30,6 +30,7 @@ from sqlalchemy import exists, or_, select
 from app.compliance.engine import check
 from app.compliance.facts import FactsError, parse_facts
 from app.compliance.rulebook import RuleBook, load_rulebook
+from app.compliance.rules import ENTITY_TYPE
 from app.contracts.facts import contract_facts
 from app.contracts.models import Contract, ContractEligibility, ContractStatus, Eligibility
 from app.core import clock
@@ -37,15 +38,6 @@ from app.extensions import db
 
 REPRESENTATIVE_AMOUNT = Decimal(150_000)
 REPRESENTATIVE_FUNDING = ("local",)
-# Our agency types -> the purchase facts' agency types (a cooperative buys as a local government).
-BUYER_AGENCY_TYPE = {
-    "school_district": "school_district",
-    "county": "county",
-    "municipality": "municipality",
-    "state_agency": "state_agency",
-    "higher_education": "higher_education",
-    "public_cooperative": "local_government",
-}
 VERDICT_ELIGIBILITY = {"allowed": Eligibility.ALLOWED, "needs_action": Eligibility.NEEDS_ACTION,
                        "not_allowed": Eligibility.NOT_USABLE}
 # Thresholds and statutes are date-versioned: a verdict computed for "today" is recomputed after
@@ -58,7 +50,7 @@ def buyer_agency_type(contract: Contract) -> str:
     eligible = contract.eligible_agency_types
     if not eligible or "school_district" in eligible:
         return "school_district"
-    return next((BUYER_AGENCY_TYPE[t] for t in BUYER_AGENCY_TYPE if t in eligible), "school_district")
+    return next((ENTITY_TYPE[t] for t in ENTITY_TYPE if t in eligible), "school_district")
 
 
 def representative_purchase(contract: Contract, state: str, today: date) -> dict[str, Any]:

@@ -20,12 +20,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from app.accounts.models import AgencyType, Organization, User
+from app.accounts.models import Organization, User
 from app.audit.services import canonical_json, record
 from app.compliance import engine
 from app.compliance.engine import FactsError, parse_facts
 from app.compliance.facts import ATTESTATION_FLAGS
 from app.compliance.rulebook import load_rulebook, rules_version
+from app.compliance.rules import ENTITY_TYPE
 from app.contracts.facts import contract_facts
 from app.contracts.models import ComplianceCheck, Contract, ContractStatus, Participation, ParticipationStatus
 from app.core import clock
@@ -41,16 +42,6 @@ OPEN_STATUSES = ("action", "unknown")  # findings the agency resolves and record
 BOARD_ATTESTATION = "board_approval_regular_meeting"
 MAX_NOTE = 1000
 
-# Our agency types -> the facts' purchase.agency_type. A public cooperative buying for itself is a
-# local unit of government in the procurement statutes.
-FACTS_AGENCY_TYPE = {
-    AgencyType.SCHOOL_DISTRICT: "school_district",
-    AgencyType.COUNTY: "county",
-    AgencyType.MUNICIPALITY: "municipality",
-    AgencyType.STATE_AGENCY: "state_agency",
-    AgencyType.HIGHER_EDUCATION: "higher_education",
-    AgencyType.PUBLIC_COOPERATIVE: "local_government",
-}
 
 PARTICIPATION_TERMS = (
     "Our agency buys under this contract on its terms, conditions and prices (or better ones the "
@@ -108,7 +99,7 @@ def build_facts(user: User, contract: Contract, *, amount: Decimal, aggregate_12
     agency = user.organization
     purchase: dict[str, Any] = {
         "agency_state": agency.state,
-        "agency_type": FACTS_AGENCY_TYPE.get(agency.agency_type, "local_government"),
+        "agency_type": ENTITY_TYPE.get(agency.agency_type, "local_government"),
         "amount": _facts_number(amount),
         "category": category,
         "date": date.isoformat(),
