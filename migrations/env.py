@@ -48,7 +48,7 @@ def get_metadata():
 
 def include_name(name, type_, parent_names):
     """The registry's full-text index lives outside the models (an FTS5 table and its shadow
-    tables on SQLite, a GIN expression index on PostgreSQL; see 0006_cooperative)."""
+    tables on SQLite, a stored tsvector column and its GIN index on PostgreSQL; see 0006_cooperative)."""
     return not (name or "").startswith("contract_search")
 
 

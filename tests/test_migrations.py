@@ -16,8 +16,8 @@ from config import TestConfig
 
 
 def _outside_models(name: str | None) -> bool:
-    """The registry's full-text index (FTS5 tables on SQLite, a GIN index on PostgreSQL) is made
-    by migration 0006 and is not a model (as in migrations/env.py)."""
+    """The registry's full-text index (FTS5 tables on SQLite, a stored tsvector column and its GIN
+    index on PostgreSQL) is made by migration 0006 and is not a model (as in migrations/env.py)."""
     return (name or "").startswith("contract_search")
 
 

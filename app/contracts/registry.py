@@ -19,10 +19,9 @@ from app.extensions import db
 # counts more than one in a price-list line.
 FTS_COLUMNS = ("number", "title", "vendor", "agency", "categories", "summary", "lines")
 FTS_WEIGHTS = (8.0, 10.0, 6.0, 4.0, 4.0, 2.0, 1.0)
-# PostgreSQL: the expression of the GIN index contract_search_gin (migration 0006), repeated here
-# verbatim so the planner uses the index. The title weighs A, everything else B.
-PG_SEARCH_VECTOR = ("setweight(to_tsvector('english', contracts.title), 'A') || "
-                    "setweight(to_tsvector('english', contracts.search_text), 'B')")
+# PostgreSQL: the stored tsvector column of migration 0006 (title weighs A, everything else B),
+# indexed by contract_search_gin; outside the model, like SQLite's FTS5 table.
+PG_SEARCH_VECTOR = "contracts.contract_search_vector"
 
 WORD = re.compile(r"\w+")
 MAX_WORDS = 12
