@@ -213,7 +213,8 @@ def contract_spend(contract: Contract) -> ContractSpend:
     """One grouped query, whatever the number of purchases."""
     flagged = func.sum(case((Purchase.above_contract_price.is_(True), 1), else_=0))
     rows = db.session.execute(
-        select(Purchase.agency_id, Organization.name, func.count(Purchase.id), func.sum(Purchase.amount), flagged)
+        # count(*), not count(id): with the covering index the database never reads the table rows.
+        select(Purchase.agency_id, Organization.name, func.count(), func.sum(Purchase.amount), flagged)
         .join(Organization, Organization.id == Purchase.agency_id)
         .where(Purchase.contract_id == contract.id)
         .group_by(Purchase.agency_id, Organization.name)
