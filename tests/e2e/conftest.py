@@ -15,6 +15,7 @@ pages       pages.new(name) -> a Page in its own browser context (one person's s
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -63,6 +64,11 @@ def pytest_collection_modifyitems(config, items):  # noqa: ANN001
     for item in items:
         if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
             item.add_marker(skip)
+
+
+@functools.cache
+def _axe_source() -> str:
+    return AXE_JS.read_text(encoding="utf-8")
 
 
 def _address(url: str) -> str:
@@ -192,7 +198,7 @@ class Pages:
         page.wait_for_load_state("load")
         assert not self.script_errors, f"JavaScript or server errors: {self.script_errors}"
         # Evaluated through the DevTools protocol, so the page's strict CSP stays as it is.
-        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+        page.evaluate(_axe_source())
         result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
         bad = [v for v in result["violations"] if v["impact"] in FAILING_IMPACTS]
         self.audited[_address(page.url)] = len(bad)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
 
+from tests.bids.conftest import make_pdf
 from tests.e2e import world
 
 TITLE = "Student Chromebooks and Classroom Displays"
@@ -147,7 +148,8 @@ def test_the_whole_lifecycle(server, pages, tmp_path):
     pages.audit(officer, "06-officer-manage-published")
 
     # ----------------------------------------------------------------- the vendors bid
-    w9 = write_pdf(tmp_path / "w9.pdf", "Form W-9 (journey)")
+    w9 = tmp_path / "w9.pdf"
+    w9.write_bytes(make_pdf("Form W-9 (journey)"))
     first.goto(f"/solicitations/{number}")
     expect(first.get_by_text("convertibles meeting the minimum specification")).to_be_visible()
     first.get_by_role("button", name="Acknowledge addendum 1").click()
@@ -335,15 +337,6 @@ def test_the_whole_lifecycle(server, pages, tmp_path):
 
     pages.assert_every_visited_page_audited()
     assert len(pages.audited) > 20 and not any(pages.audited.values())
-
-
-def write_pdf(path: Path, title: str) -> Path:
-    from reportlab.pdfgen import canvas
-
-    pdf = canvas.Canvas(str(path))
-    pdf.drawString(72, 720, title)
-    pdf.save()
-    return path
 
 
 def bid_with_keyboard(page: Page, prices: tuple[str, str], w9: Path) -> str:
