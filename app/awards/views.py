@@ -47,10 +47,10 @@ def staff_award(solicitation_id: int):
 
 
 def _render_staff(s: Solicitation, status: int = 200, **context):
-    from app.evaluation.services import evaluation_for
+    from app.evaluation.services import evaluation_for, ranking_ready
 
     evaluation = evaluation_for(s)
-    ranked = results(s).ranked if evaluation is None or not evaluation.scoring_open else []
+    ranked = results(s).ranked if evaluation is None or ranking_ready(s, evaluation) else []
     protests = db.session.scalars(select(Protest).where(Protest.solicitation_id == s.id)
                                   .order_by(Protest.filed_at)).all()
     context.setdefault("typed", {"bids": [], "justification": ""})

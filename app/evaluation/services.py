@@ -35,6 +35,15 @@ def evaluation_for(s: Solicitation) -> Evaluation | None:
     return db.session.get(Evaluation, s.id)
 
 
+def ranking_ready(s: Solicitation, evaluation: Evaluation | None) -> bool:
+    """Whether the ranking may be shown: a price-only solicitation (IFB, RFQ) has no committee and
+    is ranked on price once its evaluation starts; an RFP's ranking waits for the chair to close
+    scoring, so that scores stay independent."""
+    if evaluation is None:
+        return False
+    return s.type != SolicitationType.RFP or not evaluation.scoring_open
+
+
 def members(s: Solicitation) -> list[CommitteeMember]:
     return list(db.session.scalars(select(CommitteeMember).where(CommitteeMember.solicitation_id == s.id)
                                    .order_by(CommitteeMember.id)))

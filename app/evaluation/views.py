@@ -80,7 +80,7 @@ def _render_overview(s: Solicitation, form: CommitteeForm, status: int = 200, **
     member = services.member_for(s, current_user)
     evaluation = services.evaluation_for(s)
     # While scoring is open, the officer sees who has scored, not the scores (independence).
-    res = services.results(s) if evaluation is not None and not evaluation.scoring_open else None
+    res = services.results(s) if services.ranking_ready(s, evaluation) else None
     context.setdefault("consensus_typed", {"bid_id": None, "criterion_id": None, "points": "", "reason": ""})
     return render_template("evaluation/overview.html", s=s, form=form, member=member, evaluation=evaluation,
                            committee=services.members(s), res=res, is_officer=_is_officer(s),
@@ -200,7 +200,7 @@ def _report(solicitation_id: int) -> tuple[Solicitation, EvaluationReport]:
     s = _load(solicitation_id)
     evaluation = services.evaluation_for(s)
     member = services.member_for(s, current_user)
-    if evaluation is None or evaluation.scoring_open:
+    if not services.ranking_ready(s, evaluation):
         abort(404)  # scores stay independent until the chair closes scoring
     if member is not None and not member.may_see_proposals:
         abort(403)
