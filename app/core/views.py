@@ -7,6 +7,7 @@ from app.audit.models import AuditEvent
 from app.core import clock
 from app.extensions import db
 from app.solicitations.queries import dashboard_tasks
+from app.workspaces.dashboard import sections_for
 
 bp = Blueprint("core", __name__)
 
@@ -35,7 +36,8 @@ def dashboard():
         .order_by(AuditEvent.seq.desc()).limit(8)
     ).all()
     return render_template("core/dashboard.html", org=org, recent=recent,
-                           pending_invitations=pending_invitations, tasks=dashboard_tasks(current_user))
+                           pending_invitations=pending_invitations, tasks=dashboard_tasks(current_user),
+                           sections=sections_for(current_user))
 
 
 @bp.route("/healthz")

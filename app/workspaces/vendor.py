@@ -1,0 +1,6 @@
+"""Workspace sections for vendor users."""
+from __future__ import annotations
+
+from app.workspaces.section import Section
+
+SECTIONS: list[Section] = []
