@@ -8,9 +8,16 @@ AXE    := tests/e2e/node_modules/axe-core/axe.min.js
 
 .PHONY: run setup test e2e-deps serve scheduler clean
 
+URL    := http://127.0.0.1:5000
+
+# The web server and the scheduler start; once the site answers (and the scheduler's first round of
+# console e-mails is out) the address and the demo logins are printed last, where they are seen.
 run: setup
-	@echo "CoopBid on http://127.0.0.1:5000 (Ctrl+C stops it; the scheduler runs alongside)."
-	$(FLASK) scheduler run & trap 'kill $$! 2>/dev/null' EXIT INT TERM; $(FLASK) run --host 127.0.0.1 --port 5000
+	@$(FLASK) scheduler run & SCHEDULER=$$!; \
+	$(FLASK) run --host 127.0.0.1 --port 5000 & WEB=$$!; \
+	trap 'kill $$SCHEDULER $$WEB 2>/dev/null' EXIT INT TERM; \
+	for _ in $$(seq 1 60); do $(PYTHON) -c "import urllib.request; urllib.request.urlopen('$(URL)/healthz')" 2>/dev/null && break; sleep 0.5; done; \
+	sleep 2; $(FLASK) demo logins --url $(URL); wait $$WEB
 
 setup: $(STAMP)
 	$(FLASK) db upgrade

@@ -33,6 +33,19 @@ def seed_command() -> None:
                f"{categories} categories, {solicitations} solicitations, {bids} bids, "
                f"{cooperative.contracts} registered contracts, {cooperative.participations} participations and "
                f"{cooperative.purchases} purchases created (existing ones left as they were).")
+    _echo_logins()
+
+
+@demo_cli.command("logins")
+@click.option("--url", default="", help="The address the demo is served on, printed first.")
+def logins_command(url: str) -> None:
+    """Print the demo logins (make run prints them once the servers have started)."""
+    if url:
+        click.echo(f"\nCoopBid is running on {url} (Ctrl+C stops the web server and the scheduler).")
+    _echo_logins()
+
+
+def _echo_logins() -> None:
     click.echo("\nDemo logins (every account's password is the same):")
     click.echo(f"  password: {DEMO_PASSWORD}")
     width = max(len(u.email) for u in DEMO_USERS)
