@@ -121,9 +121,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.core.views import bp as core_bp
     from app.evaluation.views import bp as evaluation_bp
     from app.solicitations import bp as solicitations_bp
+    from app.solicitations.saved_search_views import bp as saved_searches_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(solicitations_bp)
+    app.register_blueprint(saved_searches_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(bids_bp)

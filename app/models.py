@@ -29,6 +29,7 @@ from app.solicitations.models import (
     SolicitationCounter,
     SolicitationDocument,
 )
+from app.solicitations.saved_searches import SavedSearch, SavedSearchHit
 
 __all__ = [
     "AwardRecommendation",
@@ -60,6 +61,8 @@ __all__ = [
     "PriceSheetItem",
     "PublicNotice",
     "Question",
+    "SavedSearch",
+    "SavedSearchHit",
     "Solicitation",
     "SolicitationCounter",
     "SolicitationDocument",

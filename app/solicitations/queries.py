@@ -62,7 +62,6 @@ def dashboard_tasks(user) -> list[DashboardTask]:  # noqa: ANN001
     from sqlalchemy import func
 
     from app.core.roles import Role
-    from app.solicitations.communications import Follow
     from app.solicitations.models import DemandInvitation
 
     def count(query) -> int:  # noqa: ANN001
@@ -98,16 +97,4 @@ def dashboard_tasks(user) -> list[DashboardTask]:  # noqa: ANN001
         if pending:
             tasks.append(DashboardTask("Requests for your quantities (demand aggregation)", pending,
                                        "solicitations.demand_requests", {}))
-    if user.organization.is_vendor:
-        tasks.append(DashboardTask("Open solicitations you follow", count(
-            select(Solicitation.id).join(Follow, Follow.solicitation_id == Solicitation.id)
-            .where(Follow.user_id == user.id, Solicitation.status == SolicitationStatus.PUBLISHED,
-                   Solicitation.due_at > clock.now())), "solicitations.follows", {}))
-        from app.bids.models import Bid, BidStatus
-
-        tasks.append(DashboardTask("Bid drafts not yet submitted (still open)", count(
-            select(Bid.id).join(Solicitation).where(
-                Bid.vendor_id == user.organization_id, Bid.status == BidStatus.DRAFT,
-                Solicitation.status == SolicitationStatus.PUBLISHED, Solicitation.due_at > clock.now())),
-            "bids.my_bids", {}))
     return tasks
