@@ -15,7 +15,8 @@ from app.extensions import db
 # Families of events a reader can filter on, in words (the stored prefix stays in the address).
 FAMILIES = (
     ("auth.", "Sign-ins and passwords"), ("user.", "Accounts and roles"), ("invitation.", "Invitations"),
-    ("organization.", "Organization details"), ("agency.", "Agencies added"), ("vendor.", "Vendor registrations"), ("solicitation.", "Solicitations"), ("question.", "Questions"),
+    ("organization.", "Organization details"), ("agency.", "Agencies added"), ("vendor.", "Vendor registrations"),
+    ("solicitation.", "Solicitations"), ("question.", "Questions"),
     ("addendum.", "Addenda"), ("notice.", "Public notices"), ("document.", "Solicitation documents"),
     ("demand.", "Demand aggregation"), ("follow.", "Follows"), ("bid.", "Bids"), ("bids.", "Bid openings"),
     ("evaluation.", "Evaluations"), ("award.", "Awards"), ("protest.", "Protests"), ("contract.", "Contracts"),

@@ -166,7 +166,8 @@ def _facts(ids: list[int]) -> dict[int, Facts]:
             .where(Bid.solicitation_id.in_(ids)).group_by(Bid.solicitation_id)).items():
         facts[sid].bids, facts[sid].undecided = bids, undecided
     for sid, (n,) in _grouped(select(Question.solicitation_id, func.count()).where(
-            Question.solicitation_id.in_(ids), Question.answered_at.is_(None)).group_by(Question.solicitation_id)).items():
+            Question.solicitation_id.in_(ids), Question.answered_at.is_(None))
+            .group_by(Question.solicitation_id)).items():
         facts[sid].unanswered = n
     for sid, (members, signed) in _grouped(
             select(CommitteeMember.solicitation_id, func.count(),
@@ -181,7 +182,8 @@ def _facts(ids: list[int]) -> dict[int, Facts]:
             AwardRecommendation.status != RecommendationStatus.SUPERSEDED).order_by(AwardRecommendation.id)):
         facts[rec.solicitation_id].recommendation = rec  # the newest wins
     for sid, (n,) in _grouped(select(Protest.solicitation_id, func.count()).where(
-            Protest.solicitation_id.in_(ids), Protest.status == ProtestStatus.OPEN).group_by(Protest.solicitation_id)).items():
+            Protest.solicitation_id.in_(ids), Protest.status == ProtestStatus.OPEN)
+            .group_by(Protest.solicitation_id)).items():
         facts[sid].open_protests = n
     return facts
 
@@ -210,7 +212,8 @@ def load_queue(user: User) -> Queue:
     queue.protests = list(db.session.scalars(
         select(Protest).join(Solicitation, Protest.solicitation_id == Solicitation.id)
         .where(Solicitation.agency_id == org.id, Protest.status == ProtestStatus.OPEN)
-        .options(joinedload(Protest.vendor), joinedload(Protest.recommendation).joinedload(AwardRecommendation.solicitation))
+        .options(joinedload(Protest.vendor),
+                 joinedload(Protest.recommendation).joinedload(AwardRecommendation.solicitation))
         .order_by(Protest.filed_at).limit(LIST_LIMIT)))
     keepers = select(User.id).where(User.organization_id == org.id)
     queue.contracts = list(db.session.scalars(

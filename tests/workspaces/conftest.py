@@ -31,7 +31,6 @@ from tests.solicitations.conftest import (  # noqa: F401
     make_solicitation,
     other_agency,
     try_transition,
-    vendor,
 )
 
 IFB_CRITERIA = [{"name": "Price", "points": Decimal(100), "is_price": True}]
@@ -72,24 +71,24 @@ class World:
     vendors: list = field(default_factory=list)  # UserInfo of vendor admins
 
     # ------------------------------------------------------------------ bids and questions
-    def bid(self, info, vendor) -> None:
+    def bid(self, info, bidder) -> None:
         from app.accounts.models import User
         from app.bids import services as bids
         from app.solicitations.models import Solicitation
 
         def go():
-            user, s = get(User, vendor.id), get(Solicitation, info.id)
+            user, s = get(User, bidder.id), get(Solicitation, info.id)
             bids.save_draft(user, s, prices={item.id: Decimal("10.00") + item.position for item in s.items},
                             attestations={key: True for key in bids.ATTESTATIONS}, uploads=[], acknowledge=[])
             bids.submit_bid(user, s)
         run(self.app, go)
 
-    def question(self, info, vendor, body: str) -> None:
+    def question(self, info, bidder, body: str) -> None:
         from app.accounts.models import User
         from app.solicitations import services
         from app.solicitations.models import Solicitation
 
-        run(self.app, lambda: services.ask_question(get(User, vendor.id), get(Solicitation, info.id), body))
+        run(self.app, lambda: services.ask_question(get(User, bidder.id), get(Solicitation, info.id), body))
 
     # ------------------------------------------------------------------ lifecycle
     def officer_does(self, info, fn):
@@ -138,9 +137,11 @@ class World:
         from app.awards import services as awards
         from app.bids.models import Bid
 
+        def first_bid(s):
+            return db.session.scalars(select(Bid.id).where(Bid.solicitation_id == s.id).order_by(Bid.id)).first()
+
         self.officer_does(info, lambda officer, s: awards.recommend_award(
-            officer, s, [db.session.scalars(select(Bid.id).where(Bid.solicitation_id == s.id).order_by(Bid.id)).first()],
-            "Lowest responsive, responsible bid."))
+            officer, s, [first_bid(s)], "Lowest responsive, responsible bid."))
 
     def approve_recommendation(self, info, approver) -> None:
         from app.accounts.models import User
@@ -152,12 +153,12 @@ class World:
             awards.approve_recommendation(get(User, approver.id), awards.current_recommendation(s))
         run(self.app, go)
 
-    def protest(self, info, vendor) -> None:
+    def protest(self, info, bidder) -> None:
         from app.accounts.models import User
         from app.awards import services as awards
         from app.solicitations.models import Solicitation
 
-        run(self.app, lambda: awards.file_protest(get(User, vendor.id), get(Solicitation, info.id),
+        run(self.app, lambda: awards.file_protest(get(User, bidder.id), get(Solicitation, info.id),
                                                   "The price of line 2 was misread."))
 
     def ifb(self, **overrides):
@@ -213,8 +214,8 @@ class World:
         for i in range(n):
             to_decide, to_approve, to_protest = self.rfp_due_soon(), self.ifb(), self.ifb()
             for info in (to_decide, to_approve, to_protest):
-                for vendor in self.vendors:
-                    self.bid(info, vendor)
+                for bidder in self.vendors:
+                    self.bid(info, bidder)
             self.open(to_decide, to_approve, to_protest)
             self.name_committee(to_decide, evaluators, evaluators[-1])
             for info in (to_approve, to_protest):
@@ -226,9 +227,9 @@ class World:
             self.protest(to_protest, self.vendors[-1])
             self.contract_expiring(to_approve, 30 + i, f"{tag}C-{i}-{to_approve.number}")
             published = self.make_solicitation("published", title=f"Art supplies {tag}{i}")
-            for vendor in self.vendors:
-                self.bid(published, vendor)
-                self.question(published, vendor, f"May we offer an equivalent brand? ({vendor.email})")
+            for bidder in self.vendors:
+                self.bid(published, bidder)
+                self.question(published, bidder, f"May we offer an equivalent brand? ({bidder.email})")
             self.make_solicitation("pending_approval", title=f"Cafeteria equipment {tag}{i}")
             returned = self.make_solicitation("pending_approval", title=f"Bus tires {tag}{i}")
             self.move(returned, "draft", actor=self.agency.approver, note="Add the insurance requirement.")

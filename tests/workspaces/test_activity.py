@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.audit.activity import WORDING
+from app.audit.wording import WORDING
 from app.audit.services import record
 from app.core import clock
 from app.core.roles import Role
 from app.extensions import db
 from tests.conftest import login
-from tests.workspaces.conftest import run, section_html, text_of
+from tests.workspaces.conftest import text_of
 
 APP = Path(__file__).resolve().parents[2] / "app"
 
@@ -84,7 +84,7 @@ def test_every_recorded_action_has_its_sentence():
     actions = recorded_actions()
     assert len(actions) > 60  # the scan found the record() calls
     missing = sorted(actions - set(WORDING))
-    assert not missing, f"audit actions without wording in app/audit/activity.py WORDING: {missing}"
+    assert not missing, f"audit actions without wording in app/audit/wording.py WORDING: {missing}"
     stale = sorted(set(WORDING) - actions)
     assert not stale, f"wording for actions nothing records any more: {stale}"
 
@@ -167,7 +167,6 @@ def test_a_vendor_reads_its_bid_and_question_with_the_receipt_linked(app, world)
     assert f'<a href="/bids/receipts/{receipt}">{receipt}</a>' in page
     assert f'<a href="/solicitations/{published.number}#questions">' in page
     assert text.index("You asked a question about") < text.index("You submitted a bid on")  # newest first
-    # The agency cannot open the vendor's receipt: in the admin's audit trail there is no link to it.
 
 
 def test_sample_sentences_of_contracts_and_purchases(app, make_user, make_org):

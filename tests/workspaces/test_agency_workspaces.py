@@ -39,15 +39,7 @@ def dashboard(app, user) -> str:
     return response.get_data(as_text=True)
 
 
-def ids(app, *titles: str) -> dict[str, tuple[int, str]]:
-    from app.solicitations.models import Solicitation
-
-    with app.app_context():
-        return {s.title: (s.id, s.number) for s in db.session.scalars(
-            select(Solicitation).where(Solicitation.title.in_(titles)))}
-
-
-def local(app, value: datetime, tz: str) -> str:
+def local(value: datetime, tz: str) -> str:
     return value.astimezone(ZoneInfo(tz)).strftime(FORMAT)
 
 
@@ -142,11 +134,11 @@ def test_the_approver_sees_what_waits_with_the_author_and_the_date_asked(app, se
     with app.app_context():
         pending = db.session.scalars(select(Solicitation).where(
             Solicitation.status == SolicitationStatus.PENDING_APPROVAL).order_by(Solicitation.id)).all()
-        waiting = [(s.number, s.id, s.created_by.name, local(app, s.submitted_at, agency.timezone)) for s in pending]
+        waiting = [(s.number, s.id, s.created_by.name, local(s.submitted_at, agency.timezone)) for s in pending]
         rec = db.session.scalar(select(AwardRecommendation).where(
             AwardRecommendation.status == RecommendationStatus.PENDING_APPROVAL))
         rec_row = (rec.solicitation.number, rec.solicitation_id, rec.recommended_by.name,
-                   local(app, rec.created_at, agency.timezone), sorted(b.vendor.name for b in rec.bids))
+                   local(rec.created_at, agency.timezone), sorted(b.vendor.name for b in rec.bids))
 
     section = section_html(dashboard(app, agency.approver), "agency-approvals")
     for number, sid, author, asked in waiting:
