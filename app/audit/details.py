@@ -38,7 +38,8 @@ LABELS = {
     "statement": "Statement signed", "title": "Title", "to": "To", "total": "Total", "type": "Type",
     "updated": "Updated", "vendor": "Vendor", "vendors": "Vendors", "verdict": "Verdict", "version": "Version",
     "volume_discounts": "Volume discounts", "withdrawn": "Withdrawn", "min_amount": "From amount",
-    "percent": "Percent", "document_id": "Document", "source": "Entered",
+    "percent": "Percent", "document_id": "Document", "source": "Entered", "tax_id": "Tax id",
+    "short_code": "Short code", "timezone": "Time zone",
     "over_ceiling": "Over the ceiling",
 }
 MONEY = {"amount", "new_ceiling", "min_amount", "total"}

@@ -228,6 +228,8 @@ def test_the_audit_page_reads_in_words_and_keeps_the_chain(app, world, agency, m
     assert "Alpha Supply" not in text
     assert "You signed in." in text
     assert not re.search(r"\b(solicitation|auth|bid|evaluation)\.[a-z_]+\b", text), "an audit code is shown"
+    assert "From: Approved" in text and "To: Published" in text  # the details, in words too
+    assert "pending_approval" not in text and "under_evaluation" not in text
     assert re.search(r'class="audit-hash" title="[0-9a-f]{64}"', page)  # the chain stays visible
     assert "Verify the hash chain" in text
     # The filter offers families in words and keeps filtering by the stored prefix.
