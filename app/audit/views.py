@@ -1,25 +1,28 @@
-from collections.abc import Callable
-from typing import Any
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.accounts.forms import ActionForm
 from app.audit import bp
+from app.audit.activity import describe, redacted_ids, register_redaction  # noqa: F401 (packages register here)
+from app.audit.details import details
 from app.audit.models import AuditEvent
 from app.audit.services import verify_chain
 from app.core.permissions import roles_required
 from app.core.roles import Role
 from app.extensions import db
 
-# Packages register functions (events, viewer) -> ids of events to show without their actor,
-# organization and details (sealed bids, until their opening).
-_REDACTIONS: list[Callable[[list[AuditEvent], Any], set[int]]] = []
-
-
-def register_redaction(check: Callable[[list[AuditEvent], Any], set[int]]) -> None:
-    _REDACTIONS.append(check)
+# Families of events a reader can filter on, in words (the stored prefix stays in the address).
+FAMILIES = (
+    ("auth.", "Sign-ins and passwords"), ("user.", "Accounts and roles"), ("invitation.", "Invitations"),
+    ("organization.", "Organization details"), ("agency.", "Agencies added"), ("vendor.", "Vendor registrations"),
+    ("solicitation.", "Solicitations"), ("question.", "Questions"),
+    ("addendum.", "Addenda"), ("notice.", "Public notices"), ("document.", "Solicitation documents"),
+    ("demand.", "Demand aggregation"), ("follow.", "Follows"), ("bid.", "Bids"), ("bids.", "Bid openings"),
+    ("evaluation.", "Evaluations"), ("award.", "Awards"), ("protest.", "Protests"), ("contract.", "Contracts"),
+    ("compliance.", "Compliance checks"), ("purchase.", "Purchases"), ("categories.", "Categories"),
+    ("demo.", "Demo set-up"),
+)
 
 
 @bp.route("/")
@@ -32,9 +35,10 @@ def index():
     if action:
         query = query.where(AuditEvent.action.startswith(action, autoescape=True))
     page = db.paginate(query, per_page=50, error_out=False)
-    redacted = set().union(*(check(page.items, current_user) for check in _REDACTIONS))
+    redacted = redacted_ids(page.items, current_user)
     return render_template("audit/index.html", page=page, action=action, verify_form=ActionForm(),
-                           redacted=redacted)
+                           activities=describe(page.items, current_user, redacted), details=details,
+                           families=FAMILIES)
 
 
 @bp.route("/verify", methods=["POST"])

@@ -3,7 +3,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select, text
 
 from app.accounts.models import Invitation
-from app.audit.models import AuditEvent
+from app.audit.activity import recent_for
 from app.core import clock
 from app.extensions import db
 from app.solicitations.queries import dashboard_tasks
@@ -31,11 +31,7 @@ def dashboard():
                 Invitation.expires_at > clock.now(),
             )
         )
-    recent = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.actor_id == current_user.id)
-        .order_by(AuditEvent.seq.desc()).limit(8)
-    ).all()
-    return render_template("core/dashboard.html", org=org, recent=recent,
+    return render_template("core/dashboard.html", org=org, recent=recent_for(current_user),
                            pending_invitations=pending_invitations, tasks=dashboard_tasks(current_user),
                            sections=sections_for(current_user))
 

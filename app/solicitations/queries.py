@@ -58,7 +58,8 @@ class DashboardTask:
 
 
 def dashboard_tasks(user) -> list[DashboardTask]:  # noqa: ANN001
-    """What needs this user's attention, by role: one COUNT query per line shown."""
+    """What needs this user's attention, by role: one COUNT query per line shown. The agency
+    staff's work (officer, approver, evaluator) is in their workspace sections (app.workspaces.agency)."""
     from sqlalchemy import func
 
     from app.core.roles import Role
@@ -67,30 +68,7 @@ def dashboard_tasks(user) -> list[DashboardTask]:  # noqa: ANN001
     def count(query) -> int:  # noqa: ANN001
         return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
-    own = select(Solicitation.id).where(Solicitation.agency_id == user.organization_id)
     tasks: list[DashboardTask] = []
-    if user.has_role(Role.APPROVER):
-        tasks.append(DashboardTask("Solicitations awaiting your approval",
-                                   count(own.where(Solicitation.status == SolicitationStatus.PENDING_APPROVAL,
-                                                   Solicitation.created_by_id != user.id)),
-                                   "solicitations.staff_index", {"status": "pending_approval"}))
-    if user.has_any_role(Role.PROCUREMENT_OFFICER, Role.AGENCY_ADMIN):
-        tasks.append(DashboardTask("Drafts", count(own.where(Solicitation.status == SolicitationStatus.DRAFT)),
-                                   "solicitations.staff_index", {"status": "draft"}))
-        tasks.append(DashboardTask("Open for bids",
-                                   count(own.where(Solicitation.status == SolicitationStatus.PUBLISHED)),
-                                   "solicitations.staff_index", {"status": "published"}))
-        tasks.append(DashboardTask("Closed, bids waiting to be opened",
-                                   count(own.where(Solicitation.status == SolicitationStatus.CLOSED)),
-                                   "solicitations.staff_index", {"status": "closed"}))
-    if user.has_role(Role.EVALUATOR):
-        from app.evaluation.models import CommitteeMember, Evaluation
-
-        tasks.append(DashboardTask("Evaluations you sit on, scoring open", count(
-            select(CommitteeMember.id).join(Evaluation, Evaluation.solicitation_id == CommitteeMember.solicitation_id)
-            .where(CommitteeMember.user_id == user.id, CommitteeMember.excluded_at.is_(None),
-                   Evaluation.scoring_closed_at.is_(None))),
-            "solicitations.staff_index", {"status": "under_evaluation"}))
     if user.organization.is_agency and user.has_any_role(Role.BUYER, Role.PROCUREMENT_OFFICER, Role.AGENCY_ADMIN):
         pending = count(select(DemandInvitation.id).where(DemandInvitation.agency_id == user.organization_id,
                                                           DemandInvitation.responded_at.is_(None)))

@@ -10,7 +10,10 @@ def make_events(app):
 
     def make(n: int, action: str = "test.event", organization_id: int | None = None) -> list[int]:
         with app.app_context():
-            events = [record(f"{action}.{i}", organization_id=organization_id, data={"n": i, "note": "é ✓"})
+            # The page shows a sentence for each event and its recorded details: the marker (the
+            # made-up action) is how the tests find the row.
+            events = [record(f"{action}.{i}", organization_id=organization_id,
+                             data={"n": i, "note": "é ✓", "marker": f"{action}.{i}"})
                       for i in range(1, n + 1)]
             db.session.commit()
             return [e.id for e in events]

@@ -529,14 +529,15 @@ class Observation:
     names: list[str]
 
 
-def sweep(app, world: World, baseline: bool) -> tuple[dict[tuple, Observation], list[str], int]:
+def sweep(app, world: World, baseline: bool, methods: tuple[str, ...] = ("GET", "POST")
+          ) -> tuple[dict[tuple, Observation], list[str], int]:
     """Every planned request as every role: all GETs first, then all POSTs. Each role signs in
     afresh for each batch (a POST of another role may have rotated its session)."""
     requests, problems = planned_requests(app, world, baseline)
     observed: dict[tuple, Observation] = {}
     errors = []
     count = 0
-    for method in ("GET", "POST"):
+    for method in methods:
         for index, (role, user) in enumerate(world.roles().items()):
             limiter.reset()
             client = signed_in(app, user, f"10.{5 + int(baseline)}.{index}.{1 if method == 'GET' else 2}")
@@ -582,6 +583,13 @@ def test_sealed_bid_canary_never_leaks_before_the_opening(app, world):
     baseline, problems, baseline_count = sweep(app, world, baseline=True)
     assert not problems, "\n".join(problems)
     restore_after_sweep(app, world)
+    # The sweep's own POSTs are now in each person's activity, in words that name what they acted
+    # on (the platform admin "updated the details of" the bidder's organization): GET once more
+    # before the bidder bids, and count a name as already shown if either baseline GET showed it.
+    again, problems, _ = sweep(app, world, baseline=True, methods=("GET",))
+    assert not problems, "\n".join(problems)
+    for key, seen in again.items():
+        baseline[key].names = sorted(set(baseline[key].names) | set(seen.names))
 
     world.bidder_bids()
     observed, problems, count = sweep(app, world, baseline=False)
@@ -645,8 +653,16 @@ def _check_audit_redacted(app, world: World) -> None:
     page = client.get("/audit/?action=bid.")
     text = haystack(app, page)
     assert page.status_code == 200
-    assert "bid.submitted" in text and "bid.modified" in text and "bid.withdrawn" in text
-    assert "sealed bidder" in text
+    # Every bid event is listed (submitted, modified, withdrawn ...), in words that tell neither who
+    # nor which kind of event until the opening.
+    from app.audit.models import AuditEvent
+
+    with app.app_context():
+        actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.startswith("bid."))).all()
+    assert {"bid.submitted", "bid.modified", "bid.withdrawn"} <= set(actions)
+    body = html.unescape(page.get_data(as_text=True)).lower()
+    assert body.count(f"sealed until the bids for {world.number.lower()} are opened.") == len(actions)
+    assert "bid.submitted" not in text and "sealed bidder" in text
     for label in ("receipt:bidder-v1", "receipt:bidder-v2", "digest:bidder-v1", "digest:bidder-v2"):
         assert world.values[label].lower() not in text, label
     assert not found(text, SECRETS) and not found(text, NAME_NEEDLES)
