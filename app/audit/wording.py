@@ -56,6 +56,12 @@ def _follow(c: Sentence, verb: str) -> Markup:
     return c.say("{who} {verb} {target}.", verb=verb, target=target)
 
 
+def _saved_search(c: Sentence, verb: str) -> Markup:
+    words = quoted(c.get("q")) if c.get("q") else "every solicitation"
+    where = f" in {c.get('state')}" if c.get("state") else ""
+    return c.say("{who} {verb} the search for {words}{where}.", verb=verb, words=words, where=where)
+
+
 def _login_failed(c: Sentence) -> Markup:
     if c.get("reason") == "unknown_email":
         return c.say("A sign-in with an unknown e-mail address failed.")
@@ -121,6 +127,8 @@ WORDING: dict[str, Wording] = {
                                              sol=c.sol()),
     "follow.added": lambda c: _follow(c, "started following"),
     "follow.removed": lambda c: _follow(c, "stopped following"),
+    "saved_search.added": lambda c: _saved_search(c, "saved"),
+    "saved_search.removed": lambda c: _saved_search(c, "deleted"),
     "demand.invited": lambda c: c.say("{who} asked {agency} for its quantities on {sol}.", agency=c.get("agency"),
                                       sol=c.sol(anchor="demand")),
     "demand.recorded": lambda c: c.say("{who} sent the quantities of {org} for {sol}.", org=c.org(), sol=c.sol()),
