@@ -6,9 +6,20 @@ every page visited and a screenshot of each main page under test-output/screensh
 Without chromium, Playwright or axe-core these tests are skipped, unless COOPBID_E2E_REQUIRED=1
 (as .ci/run sets), when that is a failure.
 
+The server's clock: each test starts with the server's now at a chosen UTC hour of the day
+(COOPBID_E2E_HOURS, comma-separated HH:MM; default "06:30,23:30"; "now" leaves the real time).
+Every test runs once per hour, its id naming the hour (test_journey[06:30]), each hour on its own
+server and fresh database: the server with its world is made once per hour and its tests run in
+turn, the clock only ever moving forward. At 06:30 UTC the Mountain and Pacific zones are still
+on the previous day; at 23:30 UTC the Eastern zone is on the same day as UTC but late: a date a
+test types must come from the server's clock in the time zone of the agency that checks it
+(server.today(tz), server.local_datetime(tz, days, hour)), never from the test machine's clock.
+
 Fixtures
 --------
-server      the running server: .url, .env, .move_clock(delta), .run_scheduler_tick()
+server      the running server, its clock set to the test's hour: .url, .env, .hour, .now(),
+            .today(tz, days=0), .local_datetime(tz, days, hour), .move_clock(delta),
+            .run_scheduler_tick()
 browser     a headless Chromium (one per session)
 pages       pages.new(name) -> a Page in its own browser context (one person's session), with
             pages.audit(page, shot=None) checking axe and saving a screenshot
@@ -24,9 +35,10 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -40,6 +52,25 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 # The WCAG 2.1 A and AA rules; a serious or critical violation fails the test.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FAILING_IMPACTS = {"serious", "critical"}
+# The UTC hours of the day each test starts at: 06:30 (America's west still on the previous day)
+# and 23:30 (every American zone on UTC's day, late in it).
+DEFAULT_HOURS = "06:30,23:30"
+NOW = "now"
+
+
+def clock_hours() -> list[str]:
+    """COOPBID_E2E_HOURS: "HH:MM" UTC hours, comma-separated ("now": the real time)."""
+    raw = os.environ.get("COOPBID_E2E_HOURS", "").strip() or DEFAULT_HOURS
+    hours = []
+    for text in (part.strip() for part in raw.split(",")):
+        if text != NOW:
+            try:
+                text = datetime.strptime(text, "%H:%M").strftime("%H:%M")
+            except ValueError:
+                raise pytest.UsageError(f"COOPBID_E2E_HOURS: {text!r} is not an HH:MM hour or 'now'") from None
+        if text not in hours:
+            hours.append(text)
+    return hours
 
 
 def _missing_prerequisite() -> str | None:
@@ -100,14 +131,46 @@ class Server:
     url: str
     env: dict[str, str]
     clock_file: Path
+    hour: str = NOW
     offset: timedelta = field(default=timedelta(0))
+
+    # -- the server's clock: the real time plus the offset its processes read from clock_file
+    def now(self) -> datetime:
+        """The server's now (UTC), as its processes read it."""
+        text = self.clock_file.read_text(encoding="utf-8").strip() if self.clock_file.exists() else ""
+        return datetime.now(timezone.utc) + timedelta(seconds=float(text or 0))
+
+    def today(self, tz: str, days: int = 0) -> str:
+        """The server's date in time zone `tz` (an agency's), plus `days`: what a date input takes."""
+        return (self.now().astimezone(ZoneInfo(tz)).date() + timedelta(days=days)).isoformat()
+
+    def local_datetime(self, tz: str, days: int, hour: int, minute: int = 0) -> str:
+        """A datetime-local input's value: `hour`:`minute` in zone `tz`, `days` after the server's date there."""
+        return f"{self.today(tz, days)}T{hour:02d}:{minute:02d}"
+
+    def _set_offset(self, offset: timedelta) -> None:
+        from app.core import clock
+
+        self.offset = offset
+        clock.write_offset_file(self.clock_file, offset)
 
     def move_clock(self, delta: timedelta) -> None:
         """Move every process's clock (web workers, scheduler ticks) forward by `delta`."""
-        from app.core import clock
+        self._set_offset(self.offset + delta)
 
-        self.offset += delta
-        clock.write_offset_file(self.clock_file, self.offset)
+    def set_clock_at(self, hour: str) -> datetime:
+        """Move the server's clock forward to the next `hour` ("HH:MM", UTC) at or after its now
+        (never back: the data of earlier tests stays in the past); returns the new now."""
+        if hour == NOW:
+            return self.now()
+        hours, minutes = (int(part) for part in hour.split(":"))
+        real = datetime.now(timezone.utc)
+        current = real + self.offset
+        target = current.replace(hour=hours, minute=minutes, second=0, microsecond=0)
+        if target < current:
+            target += timedelta(days=1)
+        self._set_offset(target - real)
+        return target
 
     def flask(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=self.env,
@@ -118,13 +181,14 @@ class Server:
         return self.flask("scheduler", "tick").stdout
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
+@pytest.fixture(scope="session", params=clock_hours())
+def served(request, tmp_path_factory):
+    """One server with a fresh database and world per clock hour (request.param)."""
     work = tmp_path_factory.mktemp("e2e")
     database = os.environ.get("DATABASE_URL")
     pg_name = None
     if database and database.startswith("postgres"):
-        pg_name = f"{urlsplit(database).path.lstrip('/')}_e2e"[:60]
+        pg_name = f"{urlsplit(database).path.lstrip('/')}_e2e"[:60]  # one at a time: hours run in turn
         database = _postgres_database(database, pg_name, create=True)
     else:
         database = f"sqlite:///{work / 'e2e.db'}"
@@ -133,7 +197,7 @@ def server(tmp_path_factory):
            "SEALING_KEY": "q0dYlq3qV2yCz7iBgUuIVh3OQm0c9cO7yD0SxgkzZVo=", "MAIL_BACKEND": "console",
            "LOGIN_RATE_LIMIT": "1000 per minute", "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
            "CLOCK_OFFSET_FILE": str(work / "clock-offset"), "PYTHONPATH": str(ROOT)}
-    server = Server(f"http://127.0.0.1:{port}", env, work / "clock-offset")
+    server = Server(f"http://127.0.0.1:{port}", env, work / "clock-offset", hour=request.param)
     server.flask("db", "upgrade")
     subprocess.run([sys.executable, "-m", "tests.e2e.world"], cwd=ROOT, env=env, check=True, timeout=120)
     log = (work / "server.log").open("w")
@@ -159,6 +223,13 @@ def server(tmp_path_factory):
         if pg_name:
             _postgres_database(os.environ["DATABASE_URL"], pg_name, create=False)
         assert not errors, "the server logged errors:\n" + (work / "server.log").read_text()[-5000:]
+
+
+@pytest.fixture
+def server(served):
+    """The server, its clock moved to the test's hour of the day (UTC) as the test starts."""
+    served.set_clock_at(served.hour)
+    return served
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e import world
-from tests.e2e.test_journey import focus_reached
+from tests.e2e.steps import focus_reached
 
 
 def test_sign_in_with_the_keyboard_alone(pages):

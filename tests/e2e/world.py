@@ -1,6 +1,8 @@
-"""The people the browser journey starts with, on the server's fresh database: a Virginia lead
-agency's staff (officer, approver, two evaluators) and a Colorado district's administrator. The
-vendors register themselves in the browser; everything else happens through the pages.
+"""The people the browser journeys start with, on the server's fresh database: a Virginia lead
+agency's staff (officer, approver, two evaluators), a Colorado district's administrator, a Texas
+public cooperative's registrar (who registers contracts awarded elsewhere) and an Arizona
+district's administrator. The vendors register themselves in the browser; everything else
+happens through the pages.
 
     python -m tests.e2e.world        (with the server's environment: DATABASE_URL, ...)
 """
@@ -27,14 +29,22 @@ LEAD = {"name": "Ashford County Public Schools", "state": "VA", "agency_type": A
         "timezone": "America/New_York", "short_code": "ACPS"}
 DISTRICT = {"name": "Front Range School District", "state": "CO", "agency_type": AgencyType.SCHOOL_DISTRICT,
             "timezone": "America/Denver", "short_code": "FRSD"}
+COOPERATIVE = {"name": "Lone Star Cooperative Purchasing Network", "state": "TX",
+               "agency_type": AgencyType.PUBLIC_COOPERATIVE, "timezone": "America/Chicago", "short_code": "LSCPN"}
+# Arizona keeps Mountain Standard Time all year: at 06:30 UTC its date is still the day before.
+DESERT_DISTRICT = {"name": "Saguaro Valley Unified School District", "state": "AZ",
+                   "agency_type": AgencyType.SCHOOL_DISTRICT, "timezone": "America/Phoenix", "short_code": "SVUSD"}
 
 OFFICER = Person("officer@acps.e2e.example", "Olivia Officer", (Role.PROCUREMENT_OFFICER,))
 APPROVER = Person("approver@acps.e2e.example", "Aaron Approver", (Role.APPROVER,))
 CHAIR = Person("chair@acps.e2e.example", "Carmen Chair", (Role.EVALUATOR,))
 EVALUATOR = Person("evaluator@acps.e2e.example", "Evan Evaluator", (Role.EVALUATOR,))
 DISTRICT_ADMIN = Person("admin@frsd.e2e.example", "Dana District", (Role.AGENCY_ADMIN, Role.BUYER))
+REGISTRAR = Person("registrar@lscpn.e2e.example", "Riley Registrar", (Role.AGENCY_ADMIN,))
+DESERT_ADMIN = Person("admin@svusd.e2e.example", "Sofia Saguaro", (Role.AGENCY_ADMIN, Role.BUYER))
 
-STAFF = {LEAD["name"]: (OFFICER, APPROVER, CHAIR, EVALUATOR), DISTRICT["name"]: (DISTRICT_ADMIN,)}
+STAFF = {LEAD["name"]: (OFFICER, APPROVER, CHAIR, EVALUATOR), DISTRICT["name"]: (DISTRICT_ADMIN,),
+         COOPERATIVE["name"]: (REGISTRAR,), DESERT_DISTRICT["name"]: (DESERT_ADMIN,)}
 
 
 def create_world() -> None:
@@ -43,7 +53,7 @@ def create_world() -> None:
 
     ensure_builtin_categories()
     password_hash = hash_password(PASSWORD)
-    for fields in (LEAD, DISTRICT):
+    for fields in (LEAD, DISTRICT, COOPERATIVE, DESERT_DISTRICT):
         org = Organization(kind=OrganizationKind.AGENCY, **fields)
         db.session.add(org)
         for person in STAFF[fields["name"]]:
