@@ -52,6 +52,12 @@ def test_registered_contracts_say_whose_facts_they_are(app, runner, client):
         page = client.get(f"/contracts/{number}").get_data(as_text=True)
         assert "Facts supplied by registrant" in page, number
     assert "Facts supplied by registrant" not in client.get(f"/contracts/{platform.number}").get_data(as_text=True)
+    # The compliance check tells the district whose facts it weighs.
+    assert login(client, "agency.admin@pvs.example", _password(_seed(runner))).status_code == 302
+    registered = " ".join(client.get(f"/contracts/{TECHNOLOGY_NUMBER}/check").get_data(as_text=True).split())
+    assert "supplied when it registered this contract" in registered and "CoopBid's own records" not in registered
+    own = " ".join(client.get(f"/contracts/{platform.number}/check").get_data(as_text=True).split())
+    assert "CoopBid's own records of the solicitation" in own and "supplied when it registered" not in own
 
 
 def test_the_north_carolina_district_joined_and_reports_purchases(app, runner):
