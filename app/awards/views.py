@@ -188,7 +188,10 @@ def debriefing(number: str):
         abort(404)
     res = results(s)
     mine = next((r for r in res.ranked if r.key == bid.id), None)
-    return render_template("awards/debriefing.html", s=s, bid=bid, res=res, mine=mine)
+    recommendation = services.current_recommendation(s)
+    awarded = sorted(recommendation.bids if recommendation else [], key=lambda b: b.vendor.name)
+    return render_template("awards/debriefing.html", s=s, bid=bid, res=res, mine=mine, awarded=awarded,
+                           is_winner=bid in awarded)
 
 
 def _protest_status_label(protest: Protest) -> str:
