@@ -94,15 +94,20 @@ class Walk:
             tick()
 
 
-def price_only(app, make_solicitation, type_: SolicitationType = SolicitationType.IFB, **fields) -> Walk:  # noqa: ANN001
-    """A published price-only solicitation (two price lines: 1,200 cases and 300 each)."""
+def price_only(app, make_solicitation, type_: SolicitationType = SolicitationType.IFB, *,  # noqa: ANN001
+               clients: dict | None = None, **fields) -> Walk:
+    """A published price-only solicitation (two price lines: 1,200 cases and 300 each). Pass the
+    `clients` of an earlier walk to reuse its signed-in clients (sign-ins are rate-limited)."""
     from app.solicitations.models import Solicitation
 
     info = make_solicitation("published", type=type_, criteria=PRICE_ONLY, required_documents=["w9"], **fields)
     with app.app_context():
         s = db.session.get(Solicitation, info.id)
         bidding = Bidding(info.id, info.number, info.agency, {i.position: i.id for i in s.items}, s.due_at)
-    return Walk(app, bidding, SolicitationType(type_))
+    walk = Walk(app, bidding, SolicitationType(type_))
+    if clients is not None:
+        walk.clients = clients
+    return walk
 
 
 def three_bids_opened(walk: Walk, post_bid, files, make_vendor, open_bids, *, non_responsive: str = "") -> Walk:  # noqa: ANN001
