@@ -16,7 +16,6 @@ from datetime import datetime
 from flask import url_for
 from sqlalchemy import and_, func, select
 
-from app.accounts.models import Organization
 from app.bids.models import Bid, BidStatus, BidVersion, Responsiveness
 from app.core import clock
 from app.extensions import db
@@ -151,33 +150,12 @@ def outcomes_for_vendor(vendor_id: int, limit: int | None = None, *, offset: int
     if not rows:
         return []
     ids = [s.id for _, s, _ in rows]
-    winners = _issued_awards(ids)
+    from app.awards.queries import issued_awards  # awards build on bids, not the other way round
+
+    winners = issued_awards(ids)
     contracts = _contracts(vendor_id, ids)
     now = clock.now()
     return [_outcome(bid, s, number, winners.get(s.id), contracts.get(s.id), now) for bid, s, number in rows]
-
-
-def _issued_awards(solicitation_ids: list[int]) -> dict[int, dict[int, str]]:
-    """solicitation id -> {bid id: vendor name} of the current recommendation whose notice of
-    intent was issued (public from then on)."""
-    from app.awards.models import AwardRecommendation, RecommendationStatus, recommended_bids  # awards build on bids
-
-    rows = db.session.execute(
-        select(AwardRecommendation.solicitation_id, AwardRecommendation.id, Bid.id, Organization.name)
-        .join(recommended_bids, recommended_bids.c.recommendation_id == AwardRecommendation.id)
-        .join(Bid, Bid.id == recommended_bids.c.bid_id)
-        .join(Organization, Organization.id == Bid.vendor_id)
-        .where(AwardRecommendation.solicitation_id.in_(solicitation_ids),
-               AwardRecommendation.status != RecommendationStatus.SUPERSEDED,
-               AwardRecommendation.intent_issued_at.is_not(None))).all()
-    latest: dict[int, int] = {}
-    for solicitation_id, recommendation_id, _, _ in rows:
-        latest[solicitation_id] = max(latest.get(solicitation_id, 0), recommendation_id)
-    result: dict[int, dict[int, str]] = {}
-    for solicitation_id, recommendation_id, bid_id, name in rows:
-        if recommendation_id == latest[solicitation_id]:
-            result.setdefault(solicitation_id, {})[bid_id] = name
-    return result
 
 
 def _contracts(vendor_id: int, solicitation_ids: list[int]) -> dict[int, str]:

@@ -110,11 +110,16 @@ def price_only(app, make_solicitation, type_: SolicitationType = SolicitationTyp
     return walk
 
 
-def three_bids_opened(walk: Walk, post_bid, files, make_vendor, open_bids, *, non_responsive: str = "") -> Walk:  # noqa: ANN001
-    """Low Co $22,800, Mid Co $24,000, High Co $26,400; opened; all responsive (or one not)."""
+def three_bids_opened(walk: Walk, post_bid, files, make_vendor, open_bids, *, non_responsive: str = "",  # noqa: ANN001
+                      vendors: dict | None = None) -> Walk:
+    """Low Co $22,800, Mid Co $24,000, High Co $26,400; opened; all responsive (or one not).
+    `vendors` (name -> UserInfo) reuses the vendors of an earlier walk, and gets the new ones."""
+    vendors = {} if vendors is None else vendors
     for name, prices in {"Low Co": ("9.00", "40.00"), "Mid Co": ("10.00", "40.00"),
                          "High Co": ("12.00", "40.00")}.items():
-        walk.bid(post_bid, files, name, make_vendor(name), prices)
+        if name not in vendors:
+            vendors[name] = make_vendor(name)
+        walk.bid(post_bid, files, name, vendors[name], prices)
     open_bids(walk.info)
     walk.load_bid_ids()
     for name in walk.bid_ids:
