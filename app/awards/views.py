@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.accounts.forms import ActionForm
 from app.awards import services
-from app.awards.models import Protest, ProtestStatus
+from app.awards.models import Protest
 from app.bids.models import Bid
 from app.core import clock
 from app.core.errors import DomainError
@@ -195,8 +195,7 @@ def debriefing(number: str):
 
 
 def _protest_status_label(protest: Protest) -> str:
-    return {ProtestStatus.OPEN: "Open", ProtestStatus.DENIED: "Denied", ProtestStatus.UPHELD: "Upheld",
-            ProtestStatus.WITHDRAWN: "Withdrawn"}[protest.status]
+    return protest.status.label
 
 
 bp.add_app_template_filter(_protest_status_label, "protest_status")
