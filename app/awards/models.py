@@ -27,6 +27,11 @@ class RecommendationStatus(enum.StrEnum):
     RETURNED = "returned"
     SUPERSEDED = "superseded"  # evaluation reopened (a protest was upheld)
 
+    @property
+    def label(self) -> str:
+        return {"pending_approval": "Waiting for approval", "approved": "Approved",
+                "returned": "Returned for changes", "superseded": "Superseded"}[self.value]
+
 
 recommended_bids = Table(
     "recommended_bids",
@@ -80,6 +85,10 @@ class ProtestStatus(enum.StrEnum):
     DENIED = "denied"
     UPHELD = "upheld"
     WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
 
 
 class Protest(TimestampMixin, db.Model):

@@ -154,7 +154,7 @@ def decide_protest(actor: User, protest: Protest, *, upheld: bool, decision: str
                  "decision": decision})
     for user in protest.vendor.members:
         if user.active:
-            send_email(user.email, f"Your protest on {s.number} was {protest.status.value}", "protest_decided",
+            send_email(user.email, f"Your protest on {s.number} was {protest.status.label.lower()}", "protest_decided",
                        s=s, protest=protest)
     if upheld:  # the evaluation is reopened; the recommendation falls
         transition(s, SolicitationStatus.UNDER_EVALUATION, actor)

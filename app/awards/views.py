@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.accounts.forms import ActionForm
 from app.awards import services
-from app.awards.models import Protest, ProtestStatus
+from app.awards.models import Protest
 from app.bids.models import Bid
 from app.core import clock
 from app.core.errors import DomainError
@@ -188,12 +188,14 @@ def debriefing(number: str):
         abort(404)
     res = results(s)
     mine = next((r for r in res.ranked if r.key == bid.id), None)
-    return render_template("awards/debriefing.html", s=s, bid=bid, res=res, mine=mine)
+    recommendation = services.current_recommendation(s)
+    awarded = sorted(recommendation.bids if recommendation else [], key=lambda b: b.vendor.name)
+    return render_template("awards/debriefing.html", s=s, bid=bid, res=res, mine=mine, awarded=awarded,
+                           is_winner=bid in awarded)
 
 
 def _protest_status_label(protest: Protest) -> str:
-    return {ProtestStatus.OPEN: "Open", ProtestStatus.DENIED: "Denied", ProtestStatus.UPHELD: "Upheld",
-            ProtestStatus.WITHDRAWN: "Withdrawn"}[protest.status]
+    return protest.status.label
 
 
 bp.add_app_template_filter(_protest_status_label, "protest_status")

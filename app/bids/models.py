@@ -44,6 +44,10 @@ class VersionKind(enum.StrEnum):
     SUBMISSION = "submission"
     WITHDRAWAL = "withdrawal"
 
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
 
 class Responsiveness(enum.StrEnum):
     PENDING = "pending"

@@ -72,7 +72,8 @@ def staff_bid(solicitation_id: int, bid_id: int):
         content, damaged = services.read_version_content(version), None
     except services.StoredRecordChanged as exc:
         content, damaged = None, exc.message  # still decided on: shown, not hidden
-    return render_template("bids/staff_bid.html", s=s, bid=bid, form=form, version=version,
+    attestations = {key: text.split(":", 1)[0] for key, text in services.ATTESTATIONS.items()}
+    return render_template("bids/staff_bid.html", s=s, bid=bid, form=form, version=version, attestations=attestations,
                            content=content, damaged=damaged)
 
 

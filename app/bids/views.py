@@ -23,6 +23,7 @@ from app.solicitations.models import Solicitation
 from app.solicitations.public_views import load_visible
 
 DOCUMENT_TYPES = {"pdf", "xlsx", "docx", "png", "jpg", "jpeg"}
+MY_BIDS_PER_PAGE = 25
 
 
 def _require_vendor_user() -> None:
@@ -258,10 +259,16 @@ def receipt_pdf(receipt_number: str):
 @bp.route("/vendor/bids")
 @login_required
 def my_bids():
+    """Every bid of the vendor with its outcome in words and the pages that exist for it."""
+    from app.bids.outcomes import count_for_vendor, outcomes_for_vendor
+
     _require_vendor_user()
-    bids = db.session.scalars(select(Bid).join(Solicitation).where(Bid.vendor_id == current_user.organization_id)
-                              .order_by(Solicitation.due_at.desc())).all()
-    return render_template("bids/my_bids.html", bids=bids)
+    total = count_for_vendor(current_user.organization_id)
+    pages = max(1, -(-total // MY_BIDS_PER_PAGE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    outcomes = outcomes_for_vendor(current_user.organization_id, MY_BIDS_PER_PAGE,
+                                   offset=(page - 1) * MY_BIDS_PER_PAGE)
+    return render_template("bids/my_bids.html", outcomes=outcomes, total=total, page=page, pages=pages)
 
 
 # ----------------------------------------------------------------------------- public

@@ -21,11 +21,25 @@ STATUS_LABELS = {"pass": "Pass", "fail": "Fail", "action": "Action", "unknown": 
 METHOD_LABELS = {"sealed_bid": "Sealed bids", "competitive_proposals": "Competitive sealed proposals",
                  "none": "No competitive solicitation"}
 BASIS_LABELS = {"lowest_responsible_bidder": "Lowest responsible bidder", "best_value": "Best value"}
+MEDIA_LABELS = {"newspaper": "newspaper", "website": "agency website", "state_registry": "state procurement portal",
+                "trade_newspaper": "trade newspaper", "physical_posting": "posted notice"}
+FUNDING_LABELS = {"local": "local funds", "state": "state funds", "federal": "federal funds",
+                  "e_rate": "E-rate discounts"}
+CATEGORY_LABELS = {"goods": "goods", "services": "services", "professional_services": "professional services",
+                   "architectural_engineering": "architectural and engineering services",
+                   "construction": "construction", "technology": "technology"}
+AGENCY_TYPE_LABELS = {"school_district": "school district", "local_government": "local government",
+                      "county": "county", "municipality": "municipality", "state_agency": "state agency",
+                      "higher_education": "higher education", "public_cooperative": "public cooperative"}
 DATE = "%B %-d, %Y"
 
 
-def _label(value: Any) -> str:
-    return str(value).replace("_", " ") if value is not None else "—"
+def _label(value: Any, labels: dict[str, str] | None = None) -> str:
+    """Words for a fact's value: from `labels`, else the value with spaces (never an underscore)."""
+    if value is None or value == "":
+        return "—"
+    value = getattr(value, "value", value)
+    return (labels or {}).get(str(value), str(value).replace("_", " "))
 
 
 def _yes_no(value: Any) -> str:
@@ -40,13 +54,14 @@ def solicitation_rows(facts: dict[str, Any]) -> list[list[str]]:
     """How the contract was solicited, from the contract facts the check ran on."""
     weights = facts.get("evaluation_weights")
     rows = [
-        ["Method", METHOD_LABELS.get(facts.get("solicitation_method"), _label(facts.get("solicitation_method")))],
-        ["Award basis", BASIS_LABELS.get(facts.get("award_basis"), _label(facts.get("award_basis")))],
+        ["Method", _label(facts.get("solicitation_method"), METHOD_LABELS)],
+        ["Award basis", _label(facts.get("award_basis"), BASIS_LABELS)],
         ["Cooperative clause", _yes_no(facts.get("cooperative_clause"))
          + (" — the solicitation said other public bodies may use the contract" if facts.get("cooperative_clause")
             else "")],
         ["Public notice first published", facts.get("notice_first_published") or "Not recorded"],
-        ["Notice media", ", ".join(_label(m) for m in facts.get("notice_media") or []) or "Not recorded"],
+        ["Notice media", ", ".join(_label(m, MEDIA_LABELS) for m in facts.get("notice_media") or []).capitalize()
+         or "Not recorded"],
         ["Sealed bids", _yes_no(facts.get("sealed_bids"))],
         ["Public bid opening", facts.get("bid_opening") or "Not recorded"],
         ["Bids received", str(facts["bids_received"]) if facts.get("bids_received") is not None else "Not recorded"],
@@ -82,13 +97,13 @@ def render_certificate_pdf(cert: Certificate) -> bytes:
     story: list[Flowable] = [
         Paragraph("Certificate of competitive solicitation", styles["title"]),
         Paragraph(text(f"Contract {contract.number} — {contract.title}"), styles["subtitle"]),
-        banner(text(f"{agency.name}: verdict {VERDICT_LABELS.get(verdict, verdict)} ({verdict}) — {verdict_note}"),
+        banner(text(f"{agency.name}: verdict {_label(verdict, VERDICT_LABELS)} — {verdict_note}"),
                styles),
         Paragraph("The contract", styles["heading"]),
         data_table(["", ""], [
             ["Contract", f"{contract.number} — {contract.title}"],
             ["Lead agency", f"{lead.name} ({lead.state_name or lead.state}; "
-                            f"{_label(getattr(lead.agency_type, 'value', ''))})"],
+                            f"{_label(lead.agency_type, AGENCY_TYPE_LABELS)})"],
             ["Vendor", contract.vendor.name],
             ["Term", f"{contract.effective_on.strftime(DATE)} to {contract.expires_on.strftime(DATE)}; "
                      f"{contract.renewals_used} of {contract.renewal_options} renewal option(s) used"],
@@ -100,7 +115,7 @@ def render_certificate_pdf(cert: Certificate) -> bytes:
         Paragraph("The participating agency", styles["heading"]),
         data_table(["", ""], [
             ["Agency", f"{agency.name} ({agency.state_name or agency.state}; "
-                       f"{_label(getattr(agency.agency_type, 'value', ''))})"],
+                       f"{_label(agency.agency_type, AGENCY_TYPE_LABELS)})"],
             ["Signed for the agency by", f"{participation.signer_name}, {participation.signer_title}"],
             ["Participation terms accepted",
              participation.terms_accepted_at.astimezone(ZoneInfo(agency.timezone or "UTC")).strftime(DATE)],
@@ -109,14 +124,15 @@ def render_certificate_pdf(cert: Certificate) -> bytes:
         Paragraph("The compliance check", styles["heading"]),
         data_table(["", ""], [
             ["Checked on", checked],
-            ["Purchase", f"{format_money(purchase['amount'])} of {_label(purchase['category'])}, planned for "
-                         f"{purchase['date']}; funding: {', '.join(_label(f) for f in purchase.get('funding') or [])}"],
-            ["Verdict", f"{VERDICT_LABELS.get(verdict, verdict)} ({verdict})"],
+            ["Purchase", f"{format_money(purchase['amount'])} of {_label(purchase['category'], CATEGORY_LABELS)}, "
+                         f"planned for {purchase['date']}; funding: "
+                         f"{', '.join(_label(f, FUNDING_LABELS) for f in purchase.get('funding') or []) or 'not stated'}"],
+            ["Verdict", _label(verdict, VERDICT_LABELS)],
             ["Rules version", report["rules_version"]],
         ], col_widths=wide, styles=styles),
         Paragraph("Findings and citations", styles["subheading"]),
         data_table(["Status", "Finding", "Citation"], [
-            [STATUS_LABELS.get(f["status"], f["status"]) + _done_note(done.get(f["rule"])),
+            [_label(f["status"], STATUS_LABELS) + _done_note(done.get(f["rule"])),
              f"{plain_message(f['message'])} [{f['rule']}]", f["citation"]]
             for f in report["findings"]],
             col_widths=[CONTENT_WIDTH * 0.2, CONTENT_WIDTH * 0.52, CONTENT_WIDTH * 0.28], styles=styles),

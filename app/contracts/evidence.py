@@ -153,7 +153,7 @@ def solicitation_evidence(s) -> list[Evidence]:  # noqa: ANN001 (a Solicitation)
             "intent_issued_at": _when(recommendation.intent_issued_at), "protest_days": recommendation.protest_days,
             "protest_ends_at": _when(recommendation.protest_ends_at), "awarded_at": _when(s.awarded_at)}),
             (Citation("solicitations", s.id, ("award.intent_issued",)),)))
-    items += [Evidence(f"protest:{p.id}", f"Protest by {p.vendor.name}: {p.status.value}", sha256_json({
+    items += [Evidence(f"protest:{p.id}", f"Protest by {p.vendor.name}: {p.status.label.lower()}", sha256_json({
         "vendor": p.vendor.name, "filed_at": _when(p.filed_at), "status": p.status.value,
         "decision": p.decision, "decided_at": _when(p.decided_at)}),
         (Citation("solicitations", s.id, ("protest.denied", "protest.upheld", "protest.withdrawn"),

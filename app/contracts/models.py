@@ -36,6 +36,10 @@ class ContractStatus(enum.StrEnum):
     EXPIRED = "expired"
     TERMINATED = "terminated"
 
+    @property
+    def label(self) -> str:
+        return {"active": "In force", "expired": "Expired", "terminated": "Terminated"}[self.value]
+
 
 class ContractSource(enum.StrEnum):
     """Where the contract's facts come from: the platform's own records of the solicitation, or a
@@ -173,6 +177,10 @@ class ContractLine(db.Model):
 class ChangeKind(enum.StrEnum):
     RENEWAL = "renewal"
     AMENDMENT = "amendment"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
 
 
 class ContractChange(TimestampMixin, db.Model):

@@ -25,6 +25,7 @@ from app.audit.services import canonical_json, record
 from app.compliance import engine
 from app.compliance.engine import FactsError, parse_facts
 from app.compliance.facts import ATTESTATION_FLAGS
+from app.compliance.findings import plain_message
 from app.compliance.rulebook import load_rulebook, rules_version
 from app.compliance.rules import ENTITY_TYPE
 from app.contracts.facts import contract_facts
@@ -242,8 +243,9 @@ def join_contract(user: User, contract: Contract, check: ComplianceCheck, *, sig
         raise DomainError("This contract is not open to other agencies.")
     today = agency_today(user.organization)
     if contract.status != ContractStatus.ACTIVE or contract.expires_on < today:
-        raise DomainError(f"This contract is not in force (status {contract.status.value}, term ending "
-                          f"{contract.expires_on.isoformat()}); it cannot be joined.")
+        why = (f"its term ended {contract.expires_on.isoformat()}" if contract.status == ContractStatus.ACTIVE
+               else f"{contract.status.label.lower()}; term ending {contract.expires_on.isoformat()}")
+        raise DomainError(f"This contract is not in force ({why}); it cannot be joined.")
     agency = user.organization
     if contract.eligible_states and agency.state not in contract.eligible_states:
         raise DomainError(f"The solicitation opened this contract to agencies in {', '.join(contract.eligible_states)} "
@@ -262,8 +264,8 @@ def join_contract(user: User, contract: Contract, check: ComplianceCheck, *, sig
         raise DomainError(" ".join(problems))
     pending = pending_findings(check)
     if check.verdict == "needs_action" and pending:
-        raise DomainError("Record these as done first: " + "; ".join(f"{f['rule']} ({f['citation']})" for f in pending)
-                          + ".")
+        raise DomainError("Record these as done first: " + "; ".join(
+            f"{plain_message(f['message'])} ({f['citation']})" for f in pending) + ".")
     signer_name, signer_title = (signer_name or "").strip(), (signer_title or "").strip()
     if not signer_name or len(signer_name) > 200:
         raise DomainError("Enter the name of the person who signs for your agency (at most 200 characters).",

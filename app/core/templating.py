@@ -108,8 +108,9 @@ def time_left(deadline: datetime | None) -> str:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from app.accounts.models import AgencyType
     from app.core.markdown import render_markdown
-    from app.solicitations.models import REQUIRED_DOCUMENT_TYPES
+    from app.solicitations.models import REQUIRED_DOCUMENT_TYPES, ProcurementCategory
 
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["money"] = format_money
@@ -118,6 +119,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["time_left"] = time_left
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["document_types"] = REQUIRED_DOCUMENT_TYPES
+    app.jinja_env.globals["agency_types"] = {t.value: t.label for t in AgencyType}
+    app.jinja_env.globals["purchase_categories"] = {c.value: c.label for c in ProcurementCategory}
     app.jinja_env.globals.update(nav_items=nav_items, Role=Role)
 
     @app.context_processor

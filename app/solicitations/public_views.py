@@ -19,9 +19,19 @@ from app.solicitations import bp, services
 from app.solicitations.communications import Addendum, Follow
 from app.solicitations.exports import solicitation_ics
 from app.solicitations.forms import QuestionForm
-from app.solicitations.models import Category, DemandInvitation, Solicitation, SolicitationDocument
+from app.solicitations.models import (
+    Category,
+    DemandInvitation,
+    Solicitation,
+    SolicitationDocument,
+    SolicitationStatus,
+)
 from app.solicitations.pdf import render_solicitation_pdf
-from app.solicitations.queries import OpenFilters, open_solicitations
+from app.solicitations.queries import PUBLIC_LIST_STATUSES, OpenFilters, open_solicitations
+
+
+# Statuses in which the notice of intent to award (then the award notice) is public.
+AWARD_NOTICE_STATUSES = (SolicitationStatus.INTENT_TO_AWARD, SolicitationStatus.AWARDED)
 
 
 def load_visible(number: str) -> Solicitation:
@@ -45,13 +55,21 @@ def index():
         agency_id=_int_arg("agency"),
         state=request.args.get("state", "") if request.args.get("state", "") in US_STATES else "",
         closing_within_days=_int_arg("closing"),
+        status=request.args.get("status", "") if request.args.get("status", "") in PUBLIC_LIST_STATUSES else "open",
     )
     page = db.paginate(open_solicitations(filters), per_page=20, error_out=False)
     categories = db.session.scalars(select(Category).order_by(Category.code)).all()
     agencies = db.session.scalars(select(Organization).where(Organization.kind == OrganizationKind.AGENCY)
                                   .order_by(Organization.name)).all()
+    winners = {}
+    if not filters.is_open:  # one query for the page: who won the awarded ones
+        from app.awards.queries import issued_awards  # awards build on solicitations
+
+        winners = {sid: sorted(names.values()) for sid, names in issued_awards(
+            [s.id for s in page.items if s.status in AWARD_NOTICE_STATUSES]).items()}
     return render_template("solicitations/index.html", page=page, filters=filters, categories=categories,
-                           agencies=agencies, states=US_STATES)
+                           agencies=agencies, states=US_STATES, list_statuses=PUBLIC_LIST_STATUSES,
+                           winners=winners)
 
 
 @bp.route("/solicitations/<number>")
@@ -68,11 +86,28 @@ def _render_detail(solicitation: Solicitation, question_form: QuestionForm, stat
 
     has_bid = vendor and db.session.scalar(select(Bid.id).where(
         Bid.solicitation_id == solicitation.id, Bid.vendor_id == current_user.organization_id)) is not None
+    recommendation, contracts = _award(solicitation)
     return render_template(
         "solicitations/detail.html", s=solicitation, volume=services.estimated_volume(solicitation),
         question_form=question_form, action_form=ActionForm(), following=following,
         pending_addenda={a.id for a in pending}, is_vendor=vendor, has_bid=has_bid,
+        recommendation=recommendation, contracts=contracts,
     ), status
+
+
+def _award(solicitation: Solicitation) -> tuple[object | None, list]:
+    """The issued notice of intent to award (or award) and the contracts it made: public."""
+    if solicitation.status not in AWARD_NOTICE_STATUSES:
+        return None, []
+    from app.awards.services import current_recommendation  # awards build on solicitations
+    from app.contracts.models import Contract
+
+    recommendation = current_recommendation(solicitation)
+    if recommendation is None or recommendation.intent_issued_at is None:
+        return None, []
+    contracts = db.session.scalars(select(Contract).where(Contract.solicitation_id == solicitation.id)
+                                   .order_by(Contract.number)).all()
+    return recommendation, list(contracts)
 
 
 @bp.route("/solicitations/<number>/calendar.ics")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Organization
@@ -13,20 +13,50 @@ from app.core import clock
 from app.solicitations.models import Solicitation, SolicitationStatus, solicitation_categories
 
 
+# The public list's status filter: value -> words. "open" is computed from due_at, like
+# Solicitation.accepting_bids; the others are the public archive. Drafts, solicitations waiting
+# for approval and approved ones not yet published never appear.
+PUBLIC_LIST_STATUSES = {
+    "open": "Open for bids",
+    "closed": "Closed or being evaluated",
+    "awarded": "Awarded",
+    "cancelled": "Cancelled",
+    "past": "All past solicitations",
+}
+_BEING_EVALUATED = (SolicitationStatus.CLOSED, SolicitationStatus.OPENED, SolicitationStatus.UNDER_EVALUATION,
+                    SolicitationStatus.INTENT_TO_AWARD)
+
+
 @dataclass(frozen=True)
 class OpenFilters:
     q: str = ""
     category_id: int | None = None
     agency_id: int | None = None
     state: str = ""
-    closing_within_days: int | None = None
+    closing_within_days: int | None = None  # open solicitations only
+    status: str = "open"  # a key of PUBLIC_LIST_STATUSES
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
+def _status_clause(status: str, now):  # noqa: ANN001, ANN202
+    published = Solicitation.status == SolicitationStatus.PUBLISHED
+    closed = or_(and_(published, Solicitation.due_at <= now), Solicitation.status.in_(_BEING_EVALUATED))
+    awarded = Solicitation.status == SolicitationStatus.AWARDED
+    # A cancellation after publication stays public, with its reason (Solicitation.is_public).
+    cancelled = and_(Solicitation.status == SolicitationStatus.CANCELLED, Solicitation.published_at.is_not(None))
+    return {"closed": closed, "awarded": awarded, "cancelled": cancelled,
+            "past": or_(closed, awarded, cancelled)}.get(status, and_(published, Solicitation.due_at > now))
 
 
 def open_solicitations(filters: OpenFilters) -> Select:
-    """Published solicitations still accepting bids (computed from due_at), soonest closing first."""
+    """The public list: published solicitations still accepting bids (computed from due_at),
+    soonest closing first; or, with another `status`, the public archive, latest due date first."""
     now = clock.now()
     query = (select(Solicitation).join(Organization, Solicitation.agency_id == Organization.id)
-             .where(Solicitation.status == SolicitationStatus.PUBLISHED, Solicitation.due_at > now))
+             .where(_status_clause(filters.status, now)))
     for word in filters.q.split()[:8]:
         pattern = f"%{escape_like(word)}%"
         query = query.where(or_(Solicitation.title.ilike(pattern, escape="\\"),
@@ -40,9 +70,12 @@ def open_solicitations(filters: OpenFilters) -> Select:
         query = query.where(Solicitation.agency_id == filters.agency_id)
     if filters.state:
         query = query.where(Organization.state == filters.state)
+    query = query.options(selectinload(Solicitation.categories))
+    if not filters.is_open:
+        return query.order_by(Solicitation.due_at.desc(), Solicitation.id.desc())
     if filters.closing_within_days:
         query = query.where(Solicitation.due_at <= now + timedelta(days=filters.closing_within_days))
-    return query.options(selectinload(Solicitation.categories)).order_by(Solicitation.due_at, Solicitation.id)
+    return query.order_by(Solicitation.due_at, Solicitation.id)
 
 
 def escape_like(text: str) -> str:

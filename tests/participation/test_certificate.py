@@ -47,7 +47,7 @@ def test_certificate_names_the_verdict_and_every_citation(app, client, coop, mak
 
     assert "Certificate of competitive solicitation" in text
     assert coop.number in text and "Bravo Office" in text
-    assert "needs_action" in text and "Needs action" in text
+    assert "Needs action" in text and "needs_action" not in text  # the verdict in words, never its code
     citations = {f["citation"] for f in check.report["findings"]}
     assert len(citations) >= 2
     for citation in citations:
