@@ -104,9 +104,19 @@ def load_drafts(user: User) -> dict[str, Any]:
     return {"drafts": drafts, "total": total}
 
 
+# ----------------------------------------------------------------------------- bids and outcomes
+def load_outcomes(user: User) -> dict[str, Any]:
+    """The latest bids with what became of them (the same rows as "My bids")."""
+    from app.bids.outcomes import count_for_vendor, outcomes_for_vendor
+
+    total = count_for_vendor(user.organization_id)
+    return {"outcomes": outcomes_for_vendor(user.organization_id, ROWS_SHOWN) if total else [], "total": total}
+
+
 SECTIONS: list[Section] = [
     Section("vendor-opportunities", "Open opportunities for you", "vendor_opportunities.html", is_vendor,
             load_opportunities),
     Section("vendor-addenda", "Addenda to acknowledge", "vendor_addenda.html", is_vendor, load_addenda),
     Section("vendor-drafts", "Bid drafts not yet submitted", "vendor_drafts.html", is_vendor, load_drafts),
+    Section("vendor-bids", "Your bids and their outcomes", "vendor_bids.html", is_vendor, load_outcomes),
 ]

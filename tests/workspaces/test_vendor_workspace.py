@@ -99,6 +99,10 @@ def test_the_vendor_sees_its_opportunities_addenda_and_drafts(app, client, make_
     assert "Addendum 1: Revised delivery schedule" in addenda
     opportunities = section(html, "vendor-opportunities")
     assert "Draft · " in opportunities and "Submitted · " in opportunities
+    bids = section(html, "vendor-bids")
+    assert bids.count('class="bid-outcome"') == 2 and 'href="/vendor/bids"' in bids
+    assert "Submitted, sealed" in bids and "Draft, not submitted" in bids
+    assert f'href="/solicitations/{both.number}"' in bids and boiler.number not in bids
 
     # Acknowledged: off the list.
     assert client.submit(f"/solicitations/{paper.number}/addenda/1/acknowledge").status_code == 302
@@ -139,9 +143,11 @@ def test_the_vendor_dashboard_makes_the_same_number_of_queries_for_2_or_10_rows(
     client.get("/dashboard")  # warm up
     html = client.get("/dashboard").get_data(as_text=True)
     assert [rows(html, key) for key in ("vendor-opportunities", "vendor-addenda", "vendor-drafts")] == [2, 2, 2]
+    assert section(html, "vendor-bids").count('class="bid-outcome"') == 2
     few = queries_for(app, client, "/dashboard")
 
     add(8)
     html = client.get("/dashboard").get_data(as_text=True)
     assert [rows(html, key) for key in ("vendor-opportunities", "vendor-addenda", "vendor-drafts")] == [10, 10, 10]
+    assert section(html, "vendor-bids").count('class="bid-outcome"') == 10
     assert queries_for(app, client, "/dashboard") == few
