@@ -354,7 +354,3 @@ def participations(contract: Contract) -> list[Participation]:
     return list(db.session.scalars(select(Participation).where(Participation.contract_id == contract.id)
                                    .options(selectinload(Participation.agency), selectinload(Participation.check))
                                    .order_by(Participation.created_at)))
-
-
-def checkage_limit() -> timedelta:
-    return timedelta(days=CHECK_VALID_DAYS)
