@@ -1,7 +1,7 @@
 """The price sheet as a file, one row per line in a fixed layout: the template (XLSX or CSV) that
 vendors download and fill in with prices and that staff use to build the sheet, and the reading
 of such a file back into rows of text. What the rows mean is up to the caller: unit prices for a
-bid (app.bids.pricefiles), lines for a draft's price sheet (app.solicitations.pricesheet_import).
+bid (app.bids.pricefiles), lines for a draft's price sheet (app.solicitations.drafting).
 A file that cannot be read, has the wrong layout or is too long is refused as a whole, with a
 DomainError on the caller's field."""
 from __future__ import annotations
