@@ -5,6 +5,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -14,6 +15,7 @@ from wtforms import (
     Form,
     FormField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
     SubmitField,
@@ -26,6 +28,7 @@ from app.core.forms import MultiCheckboxField
 from app.core.geo import US_STATES
 from app.core.markdown import safe_markdown
 from app.solicitations.models import REQUIRED_DOCUMENT_TYPES, NoticeMedium, ProcurementCategory, SolicitationType
+from app.solicitations.pricesheet_files import MAX_LINES
 
 BLANK_ROWS = 2
 # The largest numbers the columns hold: Numeric(14, 3) quantities, Numeric(14, 2) amounts.
@@ -136,6 +139,9 @@ class SolicitationForm(FlaskForm):
     items = FieldList(FormField(ItemForm), min_entries=1)
     notices = FieldList(FormField(NoticeForm), min_entries=1)
     submit = SubmitField("Save draft")
+    # Saves what is there, well-formed but possibly incomplete (no dates, categories, lines...);
+    # completeness is checked when the draft is submitted for approval.
+    finish_later = SubmitField("Save and finish later")
 
     def __init__(self, *args, timezone_name: str = "America/New_York", **kwargs):
         super().__init__(*args, **kwargs)
@@ -167,18 +173,44 @@ class SolicitationForm(FlaskForm):
         if unknown:
             raise ValidationError(f"Unknown state code: {', '.join(unknown)}. Use codes like VA, NC, TX.")
 
+    @property
+    def partial(self) -> bool:
+        """Saved with "Save and finish later": only what is filled in is checked."""
+        return bool(self.finish_later.data)
+
+    # Needed for a complete draft, not to save an unfinished one (the title is always needed).
+    COMPLETE_ONLY = ("categories", "questions_due_at", "due_at", "initial_term_years", "renewal_options",
+                     "renewal_term_years")
+
     def validate(self, extra_validators=None) -> bool:  # noqa: ANN001
+        if self.partial:
+            for name in self.COMPLETE_ONLY:
+                field = self[name]
+                field.validators = [Optional(), *(v for v in field.validators
+                                                  if not isinstance(v, (InputRequired, DataRequired)))]
         ok = super().validate(extra_validators)
         ok = self._validate_rows() and ok
         ok = self._validate_timeline() and ok
         return ok
 
     def _validate_rows(self) -> bool:
-        ok = True
+        criteria_ok = True
         criteria = self.filled(self.criteria)
         for row in criteria:
-            ok = _require_in_row(row, ("name", "points"), "criterion") and ok
-        if ok:
+            criteria_ok = _require_in_row(row, ("name", "points"), "criterion") and criteria_ok
+        ok = criteria_ok
+        items = self.filled(self.items)
+        for row in items:
+            ok = _require_in_row(row, ("description", "unit", "estimated_quantity"), "item") and ok
+        for row in self.filled(self.notices):
+            ok = _require_in_row(row, ("medium", "outlet", "published_on"), "notice") and ok
+        if len(items) > MAX_LINES:
+            self._list_error("items", f"A price sheet may have at most {MAX_LINES} lines; this one has "
+                             f"{len(items)}.", [])
+            ok = False
+        if self.partial:
+            return ok  # totals and a non-empty price sheet are checked on submission for approval
+        if criteria_ok:
             total = sum((row.points.data or Decimal(0) for row in criteria), Decimal(0))
             if total != Decimal(100):
                 self._list_error("criteria", f"The criteria must total 100 points; they total {total.normalize():f}.",
@@ -188,15 +220,10 @@ class SolicitationForm(FlaskForm):
                 self._list_error("criteria", "Mark exactly one criterion as the price criterion.",
                                  [row.is_price for row in criteria])
                 ok = False
-        items = self.filled(self.items)
         if not items:
             self._list_error("items", "The price sheet needs at least one item.",
                              [self.items[0].form.description] if self.items.entries else [])
             ok = False
-        for row in items:
-            ok = _require_in_row(row, ("description", "unit", "estimated_quantity"), "item") and ok
-        for row in self.filled(self.notices):
-            ok = _require_in_row(row, ("medium", "outlet", "published_on"), "notice") and ok
         return ok
 
     def _validate_timeline(self) -> bool:
@@ -259,3 +286,24 @@ class AddNoticeForm(FlaskForm):
                          validators=[DataRequired(message="Name where it was published."), Length(max=200)])
     published_on = DateField("Publication date", validators=[InputRequired(message="Enter the date.")])
     submit = SubmitField("Record notice")
+
+
+class ImportLinesForm(FlaskForm):
+    """Many price-sheet lines at once: the template file, or typed/pasted lines."""
+
+    price_file = FileField("Price-sheet file (XLSX or CSV, in the template's layout)",
+                           description="Each row below the header is one line: its description, unit and "
+                                       "estimated quantity. The Line and Unit price columns are ignored.")
+    lines = TextAreaField("Or type or paste lines", validators=[Optional(), Length(max=200_000)],
+                          render_kw={"rows": 10, "spellcheck": "false"},
+                          description="One line per row: description, unit, estimated quantity — separated by "
+                                      "tabs (pasted from a spreadsheet) or commas (put a description that "
+                                      "contains commas in double quotes).")
+    mode = RadioField("Where the lines go", default="append",
+                      choices=[("append", "After the current lines"), ("replace", "Instead of the current lines")],
+                      validators=[InputRequired(message="Choose where the lines go.")])
+    submit = SubmitField("Add the lines")
+
+    @property
+    def has_file(self) -> bool:
+        return bool(self.price_file.data and getattr(self.price_file.data, "filename", ""))

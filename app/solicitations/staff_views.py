@@ -128,7 +128,10 @@ def edit(solicitation_id: int):
             show_domain_error(form, exc)
         else:
             db.session.commit()
-            flash("Draft saved.", "success")
+            missing = form.partial and lifecycle.problems_for(solicitation, SolicitationStatus.PENDING_APPROVAL,
+                                                              current_user)
+            flash("Draft saved. It is not complete yet: what it still needs is listed under “Submit for "
+                  "approval”." if missing else "Draft saved.", "success")
             return redirect(_staff_page(solicitation))
     return render_template("solicitations/edit.html", s=solicitation, form=form)
 
@@ -141,9 +144,14 @@ def _draft_values(form: SolicitationForm) -> dict[str, Any]:
         "prebid_conference_location", "opening_location")}
     fields.update({name: form.utc(form[name].data) for name in (
         "publish_at", "questions_due_at", "prebid_conference_at", "due_at")})
+    for name, default in (("initial_term_years", 1), ("renewal_options", 0), ("renewal_term_years", 1)):
+        if fields[name] is None:  # left blank in a draft saved to finish later
+            fields[name] = default
     fields["eligible_states"] = form.state_codes()
     fields["procurement_category"] = ProcurementCategory(form.procurement_category.data)
     fields["cooperative_clause"] = (fields["cooperative_clause"] or "").strip()
+    for name in ("summary", "scope_md", "terms_md"):
+        fields[name] = fields[name] or ""  # a control missing from the request is empty, not NULL
     return {
         "fields": fields,
         "category_ids": form.categories.data,
