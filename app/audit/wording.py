@@ -103,8 +103,13 @@ WORDING: dict[str, Wording] = {
     "categories.imported": lambda c: c.say("The list of categories was imported: {created} new, {updated} updated.",
                                            created=c.get("created", 0), updated=c.get("updated", 0)),
     # Solicitations
-    "solicitation.created": lambda c: c.say("{who} created the draft {sol}: {title}.", sol=c.sol(),
-                                            title=quoted(c.get("title"))),
+    "solicitation.created": lambda c: c.say("{who} created the draft {sol}: {title}{copy}.", sol=c.sol(),
+                                            title=quoted(c.get("title")),
+                                            copy=f", a copy of {c.get('copied_from')}" if c.get("copied_from") else ""),
+    "solicitation.price_sheet_imported": lambda c: c.say(
+        "{who} {verb} the price sheet of {sol} with {lines} from {source}.", sol=c.sol(),
+        verb="replaced" if c.get("replaced") else "added to",
+        lines=counted(c.get("added"), "line"), source="a file" if c.get("source") != "text" else "pasted text"),
     "solicitation.draft_saved": lambda c: c.say("{who} saved the draft {sol}.", sol=c.sol()),
     "solicitation.draft": _returned,
     "solicitation.pending_approval": lambda c: c.say("{who} submitted {sol} for approval.", sol=c.sol()),
