@@ -410,6 +410,7 @@ def world(app, agency, other_agency, make_solicitation, make_org, make_user, try
     values["token:invite-bidder"] = _link_token(app, f"colleague@{BIDDER_DOMAIN}", "/accounts/invitations/")
     values["token:reset"] = _link_token(app, competitor.email, "/accounts/password-reset/")
     values["protest:any"] = 1  # no protest exists before an opening: the route must still say nothing
+    values["search:any"] = 1  # a saved search holds a vendor's own words, never bids: it must say nothing
     for literal in ("follow", "unfollow", "deactivate", "activate", "xlsx", "csv", "renew", "amend"):
         values[f"literal:{literal}"] = literal
     for status in SolicitationStatus:
@@ -445,6 +446,7 @@ ARGUMENT_VALUES: dict[str, list[str]] = {
     "action": ["literal:follow", "literal:unfollow", "literal:deactivate", "literal:activate", "literal:renew",
                "literal:amend"],
     "protest_id": ["protest:any"],
+    "search_id": ["search:any"],
     "fmt": ["literal:xlsx", "literal:csv"],
 }
 SKIPPED_ENDPOINTS = {"static", "bootstrap.static"}
