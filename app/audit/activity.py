@@ -190,7 +190,8 @@ def describe(events: list[AuditEvent], viewer: Any, redacted: set[int] | None = 
 
 
 def recent_for(user: Any, limit: int = 10) -> list[Activity]:
-    """The user's own recent events, newest first."""
+    """The user's own recent events, newest first by when they happened (records made with a moved
+    clock, as the demo's past awards are, still read in the order of their dates)."""
     events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.actor_id == user.id)
-                                     .order_by(AuditEvent.seq.desc()).limit(limit)))
+                                     .order_by(AuditEvent.occurred_at.desc(), AuditEvent.seq.desc()).limit(limit)))
     return describe(events, user)
