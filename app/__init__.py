@@ -46,6 +46,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    _register_lifecycle(app)
     _register_cli(app)
 
     from app.core.errors_views import register_error_handlers
@@ -134,6 +135,22 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(participation_bp)
     app.register_blueprint(purchases_bp)
     app.register_blueprint(compliance_bp)
+
+
+def _register_lifecycle(app: Flask) -> None:
+    """Each later domain adds its checks and effects to the solicitation lifecycle, in this order
+    (the order their checks report and their effects run); the app does not start if an effect the
+    lifecycle needs is missing."""
+    from app.awards.lifecycle_hooks import register_lifecycle as awards_lifecycle
+    from app.bids.lifecycle_hooks import register_lifecycle as bids_lifecycle
+    from app.contracts.lifecycle_hooks import register_lifecycle as contracts_lifecycle
+    from app.evaluation.lifecycle_hooks import register_lifecycle as evaluation_lifecycle
+    from app.solicitations.lifecycle import verify_registrations
+
+    with app.app_context():
+        for register_lifecycle in (bids_lifecycle, evaluation_lifecycle, awards_lifecycle, contracts_lifecycle):
+            register_lifecycle()
+    verify_registrations(app)
 
 
 def _register_cli(app: Flask) -> None:
