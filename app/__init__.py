@@ -110,18 +110,27 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.accounts import bp as accounts_bp
-    from app.audit import bp as audit_bp
+    # The view modules add their routes to the blueprints when imported: import them all first.
+    from app.accounts import admin_views, views as account_views  # noqa: F401
+    from app.accounts.blueprint import bp as accounts_bp
+    from app.audit.views import bp as audit_bp
     from app.awards.views import bp as awards_bp
-    from app.contracts.registry_views import bp as registry_bp
-    from app.contracts.views import bp as contracts_bp
+    from app.bids import staff_views as bid_staff_views, views as bid_views  # noqa: F401
+    from app.bids.blueprint import bp as bids_bp
+    from app.compliance.views import bp as compliance_bp
     from app.contracts.participation_views import bp as participation_bp
     from app.contracts.purchase_views import bp as purchases_bp
-    from app.bids import bp as bids_bp
-    from app.compliance.views import bp as compliance_bp
+    from app.contracts.registry_views import bp as registry_bp
+    from app.contracts.views import bp as contracts_bp
     from app.core.views import bp as core_bp
     from app.evaluation.views import bp as evaluation_bp
-    from app.solicitations import bp as solicitations_bp
+    from app.solicitations import participant_views, public_views, staff_views  # noqa: F401
+    from app.solicitations.blueprint import bp as solicitations_bp
+
+    # Modules that register at import: sealed bid events are redacted in the audit trail until the
+    # opening; solicitation events e-mail followers and participating agencies.
+    from app.bids import sealing  # noqa: F401
+    from app.solicitations import notifications  # noqa: F401
 
     app.register_blueprint(core_bp)
     app.register_blueprint(solicitations_bp)

@@ -87,3 +87,15 @@ def test_every_app_module_imports_alone_in_a_fresh_interpreter():
     assert result.returncode == 0, result.stderr[-4000:]
     failures = json.loads(result.stdout.strip().splitlines()[-1])
     assert not failures, "\n\n".join(f"import {module}:\n{error}" for module, error in failures.items())
+
+
+def test_packages_do_not_import_their_views():
+    """create_app imports the view modules; importing a package (say for its models) does not."""
+    packages = [m for m in app_modules() if (ROOT / m.replace(".", "/") / "__init__.py").exists()]
+    code = ("import importlib, json, sys\n"
+            f"for name in {packages!r}: importlib.import_module(name)\n"
+            "print(json.dumps(sorted(m for m in sys.modules if m.startswith('app.') and 'views' in m)))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr[-4000:]
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == []

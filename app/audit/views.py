@@ -1,17 +1,18 @@
 from collections.abc import Callable
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.accounts.forms import ActionForm
-from app.audit import bp
 from app.audit.models import AuditEvent
 from app.audit.services import verify_chain
 from app.core.permissions import roles_required
 from app.core.roles import Role
 from app.extensions import db
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 # Packages register functions (events, viewer) -> ids of events to show without their actor,
 # organization and details (sealed bids, until their opening).

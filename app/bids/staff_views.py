@@ -8,7 +8,8 @@ import io
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from app.bids import bp, pdf, services
+from app.bids import pdf, services
+from app.bids.blueprint import bp
 from app.bids.forms import ResponsivenessForm
 from app.bids.models import Bid, BidDocument
 from app.bids.views import _send_document

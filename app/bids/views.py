@@ -8,7 +8,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.accounts.forms import ActionForm
-from app.bids import bp, pdf, pricefiles, services
+from app.bids import pdf, pricefiles, services
+from app.bids.blueprint import bp
 from app.bids.forms import BidForm, VerifyReceiptForm, bid_form_class
 from app.bids.models import Bid, BidDocument, BidStatus, BidVersion
 from app.core.errors import DomainError

@@ -19,7 +19,8 @@ from app.core.roles import AGENCY_STAFF, OrganizationKind, Role
 from app.core.storage import storage
 from app.core.web import show_domain_error
 from app.extensions import db
-from app.solicitations import bp, lifecycle, services
+from app.solicitations import lifecycle, services
+from app.solicitations.blueprint import bp
 from app.solicitations.communications import Question
 from app.solicitations.forms import (
     BLANK_ROWS,
