@@ -7,7 +7,7 @@ from typing import Any
 
 from app.accounts.models import User
 from app.bids.models import BidStatus, Responsiveness
-from app.bids.services import opened_bids, unseal_bids
+from app.bids.opening import opened_bids, unseal_bids
 from app.solicitations import lifecycle
 from app.solicitations.models import Solicitation
 from app.solicitations.models import SolicitationStatus as S

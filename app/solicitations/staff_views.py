@@ -167,7 +167,7 @@ def manage(solicitation_id: int):
 
 
 def _render_manage(solicitation: Solicitation, status: int = 200, **forms: Any):
-    from app.bids.services import bid_count  # bids builds on solicitations, not the other way round
+    from app.bids.opening import bid_count  # bids builds on solicitations, not the other way round
 
     tz = solicitation.agency.timezone
     invite_form = forms.get("invite_form") or DemandInviteForm()
