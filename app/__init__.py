@@ -46,6 +46,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    _register_lifecycle(app)
     _register_cli(app)
 
     from app.core.errors_views import register_error_handlers
@@ -109,19 +110,28 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.accounts import bp as accounts_bp
-    from app.audit import bp as audit_bp
+    # The view modules add their routes to the blueprints when imported: import them all first.
+    from app.accounts import admin_views, views as account_views  # noqa: F401
+    from app.accounts.blueprint import bp as accounts_bp
+    from app.audit.views import bp as audit_bp
     from app.awards.views import bp as awards_bp
-    from app.contracts.registry_views import bp as registry_bp
-    from app.contracts.views import bp as contracts_bp
+    from app.bids import staff_views as bid_staff_views, views as bid_views  # noqa: F401
+    from app.bids.blueprint import bp as bids_bp
+    from app.compliance.views import bp as compliance_bp
     from app.contracts.participation_views import bp as participation_bp
     from app.contracts.purchase_views import bp as purchases_bp
-    from app.bids import bp as bids_bp
-    from app.compliance.views import bp as compliance_bp
+    from app.contracts.registry_views import bp as registry_bp
+    from app.contracts.views import bp as contracts_bp
     from app.core.views import bp as core_bp
     from app.evaluation.views import bp as evaluation_bp
-    from app.solicitations import bp as solicitations_bp
+    from app.solicitations import drafting_views, participant_views, public_views, staff_views  # noqa: F401
+    from app.solicitations.blueprint import bp as solicitations_bp
     from app.solicitations.saved_search_views import bp as saved_searches_bp
+
+    # Modules that register at import: sealed bid events are redacted in the audit trail until the
+    # opening; solicitation events e-mail followers, participating agencies and saved searches.
+    from app.bids import sealing  # noqa: F401
+    from app.solicitations import notifications, saved_searches  # noqa: F401
 
     app.register_blueprint(core_bp)
     app.register_blueprint(solicitations_bp)
@@ -136,6 +146,22 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(participation_bp)
     app.register_blueprint(purchases_bp)
     app.register_blueprint(compliance_bp)
+
+
+def _register_lifecycle(app: Flask) -> None:
+    """Each later domain adds its checks and effects to the solicitation lifecycle, in this order
+    (the order their checks report and their effects run); the app does not start if an effect the
+    lifecycle needs is missing."""
+    from app.awards.lifecycle_hooks import register_lifecycle as awards_lifecycle
+    from app.bids.lifecycle_hooks import register_lifecycle as bids_lifecycle
+    from app.contracts.lifecycle_hooks import register_lifecycle as contracts_lifecycle
+    from app.evaluation.lifecycle_hooks import register_lifecycle as evaluation_lifecycle
+    from app.solicitations.lifecycle import verify_registrations
+
+    with app.app_context():
+        for register_lifecycle in (bids_lifecycle, evaluation_lifecycle, awards_lifecycle, contracts_lifecycle):
+            register_lifecycle()
+    verify_registrations(app)
 
 
 def _register_cli(app: Flask) -> None:

@@ -302,7 +302,7 @@ def verify(app, fixture: Fixture, vendors: list[Vendor], due_at) -> tuple[int, i
     """(stored, lost, problems) from the database."""
     from sqlalchemy import select
 
-    from app.bids import services
+    from app.bids import receipts
     from app.bids.models import Bid, BidStatus, BidVersion
     from app.core.crypto import SealError
     from app.extensions import db
@@ -328,12 +328,12 @@ def verify(app, fixture: Fixture, vendors: list[Vendor], due_at) -> tuple[int, i
                 found.append("no version stored under this receipt")
             else:
                 try:
-                    content = services.read_version_content(version)
+                    content = receipts.read_version_content(version)
                 except (SealError, ValueError) as exc:
                     content = None
                     found.append(f"sealed content does not open ({exc!r})")
                 if content is not None:
-                    digest = services.content_digest(content)
+                    digest = receipts.content_digest(content)
                     if digest != version.digest:
                         found.append("stored digest differs from the recomputed one")
                     if client.page_receipt != client.receipt or client.page_digest != digest:
@@ -344,10 +344,10 @@ def verify(app, fixture: Fixture, vendors: list[Vendor], due_at) -> tuple[int, i
                     cited = content.get("documents", [])
                     if [d["sha256"] for d in cited] != [client.pdf_sha256]:
                         found.append("the cited document is not the file sent")
-                found.extend(services.stored_record_problems(version))
+                found.extend(receipts.stored_record_problems(version))
                 for document in version.bid.working_documents:
                     try:
-                        data = services.read_document(document)
+                        data = receipts.read_document(document)
                     except (SealError, OSError, ValueError) as exc:
                         found.append(f"document {document.id} does not open ({exc!r})")
                         continue

@@ -42,7 +42,7 @@ def main() -> int:
     from app import create_app
     from app.accounts.models import AgencyType, Organization, User, UserRole
     from app.accounts.passwords import hash_password
-    from app.bids import services as bids
+    from app.bids import drafts, opening, submission
     from app.bids.models import Bid
     from app.core import clock
     from app.core.files import check_upload
@@ -109,7 +109,7 @@ def main() -> int:
         log(f"making {args.bids} sealed bids")
         started = time.perf_counter()
         w9 = check_upload("w9.pdf", b"%PDF-1.4\n% bench W-9\n%%EOF\n", allowed={"pdf"}, max_bytes=1 << 20)
-        attest = {key: True for key in bids.ATTESTATIONS}
+        attest = {key: True for key in drafts.ATTESTATIONS}
         for n in range(args.bids):
             vendor_org = Organization(kind=OrganizationKind.VENDOR, name=f"Bench Vendor {n:04d}", state="TX",
                                       tax_id=f"{10 + n % 89}-{1000000 + n}")
@@ -117,8 +117,8 @@ def main() -> int:
             db.session.flush()
             vendor = user(vendor_org, "Vendor Admin", Role.VENDOR_ADMIN)
             prices = {item.id: Decimal(rng.randint(5000, 20000)) / 100 for item in s.items}
-            bids.save_draft(vendor, s, prices=prices, notes="", attestations=attest, uploads=[("w9", w9)])
-            bids.submit_bid(vendor, s)
+            drafts.save_draft(vendor, s, prices=prices, notes="", attestations=attest, uploads=[("w9", w9)])
+            submission.submit_bid(vendor, s)
             if n % 100 == 99:
                 db.session.commit()
                 log(f"  {n + 1} bids ({time.perf_counter() - started:.0f} s)")
@@ -128,7 +128,7 @@ def main() -> int:
         sol.change_status(officer, s, SolicitationStatus.CLOSED)
         sol.change_status(officer, s, SolicitationStatus.OPENED)
         for bid in db.session.scalars(db.select(Bid).where(Bid.solicitation_id == s.id)):
-            bids.decide_responsiveness(officer, bid, True, "")
+            opening.decide_responsiveness(officer, bid, True, "")
         evaluation.name_committee(officer, s, [e.id for e in evaluators], evaluators[0].id)
         sol.change_status(officer, s, SolicitationStatus.UNDER_EVALUATION)
         db.session.commit()

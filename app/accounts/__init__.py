@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("accounts", __name__, url_prefix="/accounts")
-
-from app.accounts import views, admin_views  # noqa: E402,F401
+"""Organizations (agency | vendor), users, memberships and roles, sign-in and invitations."""

@@ -3,7 +3,8 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.accounts import bp, services
+from app.accounts import services
+from app.accounts.blueprint import bp
 from app.accounts.forms import (
     ActionForm,
     AgencySettingsForm,

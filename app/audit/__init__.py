@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("audit", __name__, url_prefix="/audit")
-
-from app.audit import cli, views  # noqa: E402,F401
+"""The append-only, hash-chained audit trail (`flask audit verify`)."""

@@ -1,9 +1,8 @@
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.accounts.forms import ActionForm
-from app.audit import bp
 from app.audit.activity import describe, redacted_ids, register_redaction  # noqa: F401 (packages register here)
 from app.audit.details import details
 from app.audit.models import AuditEvent
@@ -11,6 +10,8 @@ from app.audit.services import verify_chain
 from app.core.permissions import roles_required
 from app.core.roles import Role
 from app.extensions import db
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 # Families of events a reader can filter on, in words (the stored prefix stays in the address).
 FAMILIES = (
@@ -21,7 +22,7 @@ FAMILIES = (
     ("demand.", "Demand aggregation"), ("follow.", "Follows"), ("bid.", "Bids"), ("bids.", "Bid openings"),
     ("evaluation.", "Evaluations"), ("award.", "Awards"), ("protest.", "Protests"), ("contract.", "Contracts"),
     ("compliance.", "Compliance checks"), ("purchase.", "Purchases"), ("categories.", "Categories"),
-    ("demo.", "Demo set-up"),
+    ("saved_search.", "Saved searches"), ("demo.", "Demo set-up"),
 )
 
 

@@ -15,10 +15,12 @@ from app.compliance.rules import protest_period_for
 from app.core import clock
 from app.core.errors import DomainError, NotPermitted
 from app.core.roles import Role
-from app.evaluation.services import results
+from app.evaluation.services import evaluation_for, results
 from app.extensions import db
 from app.notifications.services import send_email
+from app.solicitations.lifecycle import transition
 from app.solicitations.models import Solicitation, SolicitationStatus
+from app.solicitations.services import apply_due_transitions
 
 
 def _require_officer(actor: User, s: Solicitation) -> None:
@@ -38,8 +40,6 @@ def recommend_award(actor: User, s: Solicitation, bid_ids: list[int], justificat
     _require_officer(actor, s)
     if s.status != SolicitationStatus.UNDER_EVALUATION:
         raise DomainError("An award is recommended during the evaluation.")
-    from app.evaluation.services import evaluation_for
-
     evaluation = evaluation_for(s)
     if s.type.value == "rfp" and (evaluation is None or evaluation.scoring_open):
         raise DomainError("The committee chair must close scoring before an award is recommended.")
@@ -89,7 +89,8 @@ def approve_recommendation(actor: User, recommendation: AwardRecommendation, *,
 
 
 def start_protest_period(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> None:
-    """The notice of intent to award (lifecycle `after` hook): protest period and e-mails."""
+    """The notice of intent to award (lifecycle effect, app.awards.lifecycle_hooks): protest
+    period and e-mails."""
     recommendation = current_recommendation(s)
     period = protest_period_for(s.agency)
     now = clock.now()
@@ -138,8 +139,6 @@ def file_protest(actor: User, s: Solicitation, grounds: str) -> Protest:
 
 
 def decide_protest(actor: User, protest: Protest, *, upheld: bool, decision: str) -> None:
-    from app.solicitations.lifecycle import transition
-
     s = db.session.get(Solicitation, protest.solicitation_id)
     _require_officer(actor, s)
     if protest.status != ProtestStatus.OPEN:
@@ -161,10 +160,8 @@ def decide_protest(actor: User, protest: Protest, *, upheld: bool, decision: str
 
 
 def reopen_evaluation(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> None:
-    """intent_to_award -> under_evaluation (`after` hook): the recommendation is superseded and
-    scoring reopens for the committee."""
-    from app.evaluation.services import evaluation_for
-
+    """intent_to_award -> under_evaluation (lifecycle effect, app.awards.lifecycle_hooks): the
+    recommendation is superseded and scoring reopens for the committee."""
     recommendation = current_recommendation(s)
     if recommendation is not None:
         recommendation.status = RecommendationStatus.SUPERSEDED
@@ -182,8 +179,6 @@ def open_protests(s: Solicitation) -> list[Protest]:
 def finalise_due_awards() -> dict[str, Any]:
     """Scheduler: intent_to_award -> awarded once the protest period has ended with no open
     protest (an open protest blocks it until decided). Idempotent: the status is compare-and-set."""
-    from app.solicitations.services import apply_due_transitions
-
     due = db.session.scalars(
         select(Solicitation).join(AwardRecommendation, AwardRecommendation.solicitation_id == Solicitation.id)
         .where(Solicitation.status == SolicitationStatus.INTENT_TO_AWARD,

@@ -141,7 +141,7 @@ def notice_pdf(number: str):
     from flask import Response
 
     from app.awards.pdf import render_award_notice_pdf
-    from app.bids.services import opened_bids
+    from app.bids.opening import opened_bids
 
     s = load_visible(number)
     recommendation = services.current_recommendation(s)

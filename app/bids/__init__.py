@@ -1,5 +1,2 @@
-from flask import Blueprint
-
-bp = Blueprint("bids", __name__)
-
-from app.bids import sealing, staff_views, views  # noqa: E402,F401
+"""Sealed bids: drafts, submission before the deadline, receipts, the public opening,
+responsiveness and tabulation."""

@@ -2,7 +2,7 @@ import click
 from flask.cli import AppGroup
 
 from app.bids.models import BidVersion
-from app.bids.services import stored_record_problems
+from app.bids.receipts import stored_record_problems
 from app.core.crypto import generate_master_key
 from app.extensions import db
 

@@ -8,7 +8,7 @@ from wtforms import BooleanField, RadioField, StringField, SubmitField, TextArea
 from wtforms.validators import Length, ValidationError
 
 from app.bids.pricefiles import parse_unit_price
-from app.bids.services import ATTESTATIONS, document_requirements, requirement_label
+from app.bids.drafts import ATTESTATIONS, document_requirements, requirement_label
 from app.solicitations.communications import Addendum
 from app.solicitations.models import PriceSheetItem, Solicitation
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from app.bids.models import BidVersion, VersionKind
-from app.bids.services import Tabulation
+from app.bids.opening import Tabulation
 from app.core.pdf import CONTENT_WIDTH, banner, build_pdf, data_table, pdf_styles, text
 from app.core.templating import format_money, format_number, format_unit_price
 

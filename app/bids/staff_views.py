@@ -8,7 +8,8 @@ import io
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from app.bids import bp, pdf, services
+from app.bids import opening, pdf, receipts
+from app.bids.blueprint import bp
 from app.bids.forms import ResponsivenessForm
 from app.bids.models import Bid, BidDocument
 from app.bids.views import _send_document
@@ -40,8 +41,8 @@ def _load_opened_bid(s: Solicitation, bid_id: int) -> Bid:
 def staff_bids(solicitation_id: int):
     s = load_for_staff(solicitation_id)
     if s.opened_at is None:
-        return render_template("bids/staff_sealed.html", s=s, count=services.bid_count(s))
-    return render_template("bids/staff_bids.html", s=s, tab=services.tabulate(s))
+        return render_template("bids/staff_sealed.html", s=s, count=opening.bid_count(s))
+    return render_template("bids/staff_bids.html", s=s, tab=opening.tabulate(s))
 
 
 @bp.route("/agency/solicitations/<int:solicitation_id>/bids/<int:bid_id>", methods=["GET", "POST"])
@@ -56,7 +57,7 @@ def staff_bid(solicitation_id: int, bid_id: int):
         forbid_unless(bid.can_decide(current_user))
         if form.validate_on_submit() and form.decision.data:
             try:
-                services.decide_responsiveness(current_user, bid, form.decision.data == "responsive",
+                opening.decide_responsiveness(current_user, bid, form.decision.data == "responsive",
                                                form.reason.data or "")
             except DomainError as exc:
                 db.session.rollback()
@@ -69,8 +70,8 @@ def staff_bid(solicitation_id: int, bid_id: int):
             form.decision.errors = [*form.decision.errors, "Choose responsive or non-responsive."]
     version = bid.current_version
     try:
-        content, damaged = services.read_version_content(version), None
-    except services.StoredRecordChanged as exc:
+        content, damaged = receipts.read_version_content(version), None
+    except receipts.StoredRecordChanged as exc:
         content, damaged = None, exc.message  # still decided on: shown, not hidden
     attestations = {key: text.split(":", 1)[0] for key, text in services.ATTESTATIONS.items()}
     return render_template("bids/staff_bid.html", s=s, bid=bid, form=form, version=version, attestations=attestations,
@@ -83,7 +84,7 @@ def staff_document(solicitation_id: int, bid_id: int, document_id: int):
     s = _load_opened(solicitation_id)
     bid = _load_opened_bid(s, bid_id)
     document = db.session.get(BidDocument, document_id)
-    cited = {d["document_id"] for d in services.read_version_content(bid.current_version)["documents"]}
+    cited = {d["document_id"] for d in receipts.read_version_content(bid.current_version)["documents"]}
     if document is None or document.bid_id != bid.id or document.id not in cited:
         abort(404)  # only files of the counted version are opened
     return _send_document(document)
@@ -93,14 +94,14 @@ def staff_document(solicitation_id: int, bid_id: int, document_id: int):
 @roles_required(*AGENCY_STAFF)
 def tabulation(solicitation_id: int):
     s = _load_opened(solicitation_id)
-    return render_template("bids/tabulation.html", s=s, tab=services.tabulate(s))
+    return render_template("bids/tabulation.html", s=s, tab=opening.tabulate(s))
 
 
 @bp.route("/agency/solicitations/<int:solicitation_id>/tabulation.pdf")
 @roles_required(*AGENCY_STAFF)
 def tabulation_pdf(solicitation_id: int):
     s = _load_opened(solicitation_id)
-    return Response(pdf.render_tabulation_pdf(services.tabulate(s)), mimetype="application/pdf",
+    return Response(pdf.render_tabulation_pdf(opening.tabulate(s)), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{s.number}-tabulation.pdf"'})
 
 
@@ -108,7 +109,7 @@ def tabulation_pdf(solicitation_id: int):
 @roles_required(*AGENCY_STAFF)
 def tabulation_csv(solicitation_id: int):
     s = _load_opened(solicitation_id)
-    tab = services.tabulate(s)
+    tab = opening.tabulate(s)
     out = io.StringIO()
     writer = _SafeWriter(out)
     header = ["Line", "Description", "Unit", "Estimated quantity"]

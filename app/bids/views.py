@@ -8,7 +8,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.accounts.forms import ActionForm
-from app.bids import bp, pdf, pricefiles, services
+from app.bids import deadline, drafts, opening, pdf, pricefiles, receipts, submission
+from app.bids.blueprint import bp
 from app.bids.forms import BidForm, VerifyReceiptForm, bid_form_class
 from app.bids.models import Bid, BidDocument, BidStatus, BidVersion
 from app.core.errors import DomainError
@@ -31,7 +32,7 @@ def _require_vendor_user() -> None:
                   and current_user.has_any_role(Role.VENDOR_ADMIN, Role.VENDOR_USER))
 
 
-def _initial_data(s: Solicitation, draft: services.Draft) -> dict[str, object]:
+def _initial_data(s: Solicitation, draft: drafts.Draft) -> dict[str, object]:
     data: dict[str, object] = {"notes": draft.notes,
                                "attest_non_collusion": draft.attestations.get("non_collusion", False),
                                "attest_not_debarred": draft.attestations.get("not_debarred", False)}
@@ -42,11 +43,11 @@ def _initial_data(s: Solicitation, draft: services.Draft) -> dict[str, object]:
 
 
 def _render_form(s: Solicitation, bid: Bid | None, form: BidForm, status: int = 200):
-    draft = services.read_draft(bid)
+    draft = drafts.read_draft(bid)
     return render_template(
         "bids/form.html", s=s, bid=bid, form=form, action_form=ActionForm(),
-        warnings=services.warnings(bid, s, draft) if s.accepting_bids else [],
-        problems=services.blocking_problems(current_user.organization_id, s, draft),
+        warnings=drafts.warnings(bid, s, draft) if s.accepting_bids else [],
+        problems=drafts.blocking_problems(current_user.organization_id, s, draft),
         versions=list(reversed(bid.versions)) if bid else [],
     ), status
 
@@ -56,11 +57,11 @@ def _render_form(s: Solicitation, bid: Bid | None, form: BidForm, status: int = 
 def bid_form(number: str):
     s = load_visible(number)
     _require_vendor_user()
-    bid = services.find_bid(current_user.organization_id, s)
+    bid = drafts.find_bid(current_user.organization_id, s)
     pending = solicitation_services.unacknowledged_addenda(current_user.organization_id, s)
     form_class = bid_form_class(s, pending)
     if request.method == "GET":
-        return _render_form(s, bid, form_class(data=_initial_data(s, services.read_draft(bid))))
+        return _render_form(s, bid, form_class(data=_initial_data(s, drafts.read_draft(bid))))
     if not s.accepting_bids:
         return _refuse_late(s, "save" if "submit" not in request.form else "submit")
 
@@ -76,20 +77,20 @@ def bid_form(number: str):
     notes = None if form.notes.errors else form.notes.data or ""  # None: invalid notes keep the saved ones
     has_errors = any(field.errors for field in form)
     try:
-        bid = services.save_draft(current_user, s, prices=prices, notes=notes,
+        bid = drafts.save_draft(current_user, s, prices=prices, notes=notes,
                                   attestations=form.attestations, uploads=uploads, acknowledge=acknowledge)
         if form.submit.data and not has_errors:
-            version = services.submit_bid(current_user, s)
-    except services.BidsClosed:
+            version = submission.submit_bid(current_user, s)
+    except deadline.BidsClosed:
         db.session.rollback()
         return _refuse_late(s, "submit" if form.submit.data else "save")
     except DomainError as exc:
         # Not submitted: keep the draft (what was valid) and say why.
         db.session.rollback()
         try:
-            bid = services.save_draft(current_user, s, prices=prices, notes=notes,
+            bid = drafts.save_draft(current_user, s, prices=prices, notes=notes,
                                       attestations=form.attestations, uploads=uploads, acknowledge=acknowledge)
-        except services.BidsClosed:  # the deadline passed in between
+        except deadline.BidsClosed:  # the deadline passed in between
             return _refuse_late(s, "submit")
         db.session.commit()
         flash(exc.message + " Your draft is saved.", "danger")
@@ -156,9 +157,9 @@ def _checked_uploads(form: BidForm) -> list:
 def _refuse_late(s: Solicitation, attempted: str):
     """Late is late: nothing of the request is kept; the refusal is recorded."""
     db.session.rollback()
-    services.record_late_refusal(current_user, s, attempted)
+    deadline.record_late_refusal(current_user, s, attempted)
     db.session.commit()
-    flash(services.BidsClosed(services._closed_message(s)).message, "danger")
+    flash(deadline.BidsClosed(deadline.closed_message(s)).message, "danger")
     return redirect(url_for("bids.bid_form", number=s.number))
 
 
@@ -172,8 +173,8 @@ def withdraw(number: str):
     if not s.accepting_bids:
         return _refuse_late(s, "withdraw")
     try:
-        version = services.withdraw_bid(current_user, s)
-    except services.BidsClosed:
+        version = submission.withdraw_bid(current_user, s)
+    except deadline.BidsClosed:
         return _refuse_late(s, "withdraw")
     except DomainError as exc:
         db.session.rollback()
@@ -210,7 +211,7 @@ def remove_document(number: str, document_id: int):
         abort(400)
     if not s.accepting_bids:
         return _refuse_late(s, "remove a document")
-    commit_or_flash(lambda: services.remove_document(current_user, bid, document),
+    commit_or_flash(lambda: drafts.remove_document(current_user, bid, document),
                     f"{document.filename} removed from your draft.")
     return redirect(url_for("bids.bid_form", number=number))
 
@@ -218,7 +219,7 @@ def remove_document(number: str, document_id: int):
 def _send_document(document: BidDocument):
     import io
 
-    return send_file(io.BytesIO(services.read_document(document)), mimetype=document.content_type,
+    return send_file(io.BytesIO(receipts.read_document(document)), mimetype=document.content_type,
                      as_attachment=True, download_name=document.filename, max_age=0)
 
 
@@ -275,7 +276,7 @@ def my_bids():
 @bp.route("/solicitations/<number>/results")
 def results(number: str):
     s = load_visible(number)
-    bids = services.opened_bids(s) if s.opened_at else []
+    bids = opening.opened_bids(s) if s.opened_at else []
     return render_template("bids/results.html", s=s, bids=bids)
 
 
@@ -285,6 +286,6 @@ def verify():
     check = None
     if request.args.get("receipt"):
         if form.validate():
-            check = services.verify_receipt(form.receipt.data, form.digest.data or "")
+            check = receipts.verify_receipt(form.receipt.data, form.digest.data or "")
     return render_template("bids/verify.html", form=form, check=check,
                            BidStatus=BidStatus)

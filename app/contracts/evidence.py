@@ -91,7 +91,7 @@ def solicitation_evidence(s) -> list[Evidence]:  # noqa: ANN001 (a Solicitation)
     addenda, the bids received, the tabulation, the evaluation, the award and any protests."""
     from app.awards.models import Protest
     from app.awards.services import current_recommendation
-    from app.bids.services import opened_bids
+    from app.bids.opening import opened_bids
     from app.evaluation.services import results
     from app.solicitations.pdf import render_solicitation_pdf
     from app.solicitations.services import estimated_volume

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from app.contracts.models import Contract, ContractSource
 from app.extensions import db
+from app.solicitations.models import NOTICE_MEDIUM_FACT
 
 # Our agency types -> the lead-agency types of the facts.
 LEAD_AGENCY_TYPE = {
@@ -19,7 +20,6 @@ LEAD_AGENCY_TYPE = {
     "higher_education": "higher_education",
     "public_cooperative": "public_cooperative",
 }
-NOTICE_MEDIUM = {"newspaper": "newspaper", "website": "website", "state_portal": "state_registry"}
 
 
 def contract_facts(contract: Contract) -> dict[str, Any]:
@@ -36,7 +36,7 @@ def platform_contract_facts(contract: Contract) -> dict[str, Any]:
     s = contract.solicitation
     agency = contract.agency
     notices = sorted(s.notices, key=lambda n: n.published_on)
-    media = sorted({NOTICE_MEDIUM[n.medium.value] for n in notices if n.medium.value in NOTICE_MEDIUM})
+    media = sorted({NOTICE_MEDIUM_FACT[n.medium.value] for n in notices if n.medium.value in NOTICE_MEDIUM_FACT})
     bids_received = db.session.scalar(select(func.count()).select_from(Bid).where(
         Bid.solicitation_id == s.id, Bid.opened_at.is_not(None)))
     price_only = s.type != SolicitationType.RFP

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.audit.services import record
+from app.awards.services import current_recommendation
 from app.contracts.eligibility import refresh_eligibility
 from app.contracts.evidence import record_award_evidence
 from app.contracts.models import (
@@ -42,11 +43,9 @@ def add_years(day: date, years: int) -> date:
 
 
 def create_contracts(s: Solicitation, actor: User | None) -> list[Contract]:
-    """One contract per awarded vendor (lifecycle `after` hook of intent_to_award -> awarded): the
-    price list is the winning bid's opened line items; term, renewals, admin fee and cooperative
-    eligibility come from the solicitation."""
-    from app.awards.services import current_recommendation
-
+    """One contract per awarded vendor (lifecycle effect of intent_to_award -> awarded, see
+    app.contracts.lifecycle_hooks): the price list is the winning bid's opened line items; term,
+    renewals, admin fee and cooperative eligibility come from the solicitation."""
     recommendation = current_recommendation(s)
     today = s.local(clock.now()).date()
     made = []

@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.awards import services as awards
-from app.bids import services as bids
+from app.bids import opening
 from app.bids.models import Bid
 from app.contracts import services as contracts
 from app.contracts.models import Contract
@@ -54,7 +54,7 @@ def seed_awarded_ifb() -> tuple[int, int]:
         services.change_status(officer, s, SolicitationStatus.CLOSED)
         services.change_status(officer, s, SolicitationStatus.OPENED)
         for bid in db.session.scalars(select(Bid).where(Bid.solicitation_id == s.id)):
-            bids.decide_responsiveness(officer, bid, True, "")
+            opening.decide_responsiveness(officer, bid, True, "")
         services.change_status(officer, s, SolicitationStatus.UNDER_EVALUATION)  # an IFB: price alone
 
         clock.freeze(s.due_at + timedelta(days=6))

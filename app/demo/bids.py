@@ -10,7 +10,7 @@ from reportlab.platypus import Paragraph
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.bids import services as bids
+from app.bids import drafts, submission
 from app.core import clock
 from app.core.files import check_upload
 from app.core.pdf import build_pdf, pdf_styles
@@ -20,7 +20,7 @@ from app.solicitations import services
 from app.solicitations.models import Solicitation, SolicitationStatus, SolicitationType
 
 OPENED_IFB_TITLE = "Copy Paper and Classroom Consumables"
-ALL_ATTESTATIONS = {key: True for key in bids.ATTESTATIONS}
+ALL_ATTESTATIONS = {key: True for key in drafts.ATTESTATIONS}
 
 
 def _user(email: str) -> User:
@@ -37,12 +37,12 @@ def _document(vendor: User, title: str, filename: str):
 
 
 def _bid(vendor: User, s: Solicitation, unit_prices: list[str | None], documents: list[str], notes: str = "") -> None:
-    uploads = [(key, _document(vendor, bids.requirement_label(key), f"{key}.pdf")) for key in documents]
-    bids.save_draft(vendor, s, prices={item.id: None if p is None else Decimal(p)
+    uploads = [(key, _document(vendor, drafts.requirement_label(key), f"{key}.pdf")) for key in documents]
+    drafts.save_draft(vendor, s, prices={item.id: None if p is None else Decimal(p)
                                        for item, p in zip(s.items, unit_prices, strict=True)},
                     notes=notes, attestations=ALL_ATTESTATIONS, uploads=uploads,
                     acknowledge=s.published_addenda)
-    bids.submit_bid(vendor, s)
+    submission.submit_bid(vendor, s)
 
 
 def _find(title: str) -> Solicitation | None:
@@ -54,7 +54,7 @@ def seed_bids() -> tuple[int, int]:
     created = solicitations = 0
     rfp = _find(COOPERATIVE_RFP_TITLE)
     blue_ridge = _user("vendor.admin@blueridge.example")
-    if rfp is not None and rfp.accepting_bids and bids.find_bid(blue_ridge.organization_id, rfp) is None:
+    if rfp is not None and rfp.accepting_bids and drafts.find_bid(blue_ridge.organization_id, rfp) is None:
         _bid(blue_ridge, rfp, ["2890.00", "3840.00", "268.50", "1105.00", "385.00", "150.00"],
              ["w9", "insurance_certificate", "non_collusion_affidavit", "debarment_certification",
               "federal_funds_certifications"],

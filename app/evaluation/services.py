@@ -35,6 +35,17 @@ def evaluation_for(s: Solicitation) -> Evaluation | None:
     return db.session.get(Evaluation, s.id)
 
 
+def start_evaluation(s: Solicitation, actor: User) -> Evaluation:
+    """The evaluation's record (lifecycle effect of opened -> under_evaluation); kept when a
+    protest upheld reopens the evaluation."""
+    evaluation = evaluation_for(s)
+    if evaluation is None:
+        evaluation = Evaluation(solicitation_id=s.id, started_at=clock.now(), started_by_id=actor.id)
+        db.session.add(evaluation)
+        db.session.flush()
+    return evaluation
+
+
 def ranking_ready(s: Solicitation, evaluation: Evaluation | None) -> bool:
     """Whether the ranking may be shown: a price-only solicitation (IFB, RFQ) has no committee and
     is ranked on price once its evaluation starts; an RFP's ranking waits for the chair to close

@@ -1,5 +1,2 @@
-from flask import Blueprint
-
-bp = Blueprint("solicitations", __name__)
-
-from app.solicitations import drafting_views, notifications, participant_views, public_views, staff_views  # noqa: E402,F401,I001
+"""Solicitations: drafting and approval, publication, notices, questions and addenda, demand
+from participating agencies; lifecycle.py is the state machine."""

@@ -1,12 +1,15 @@
-"""Checks used by the lifecycle table. Each returns a list of plain-English problems."""
+"""The solicitation's own checks, used by the lifecycle table. Each returns a list of plain-English
+problems. The checks of the later domains (bids, evaluation, awards) live in those domains and are
+registered on the table at start-up (their lifecycle_hooks modules)."""
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from app.compliance.evaluators.solicitation import MEDIUM_PHRASE
 from app.compliance.rules import notice_rule_for
 from app.core import clock
-from app.solicitations.models import Solicitation, SolicitationType
+from app.solicitations.models import NOTICE_MEDIUM_FACT, Solicitation, SolicitationType
 
 if TYPE_CHECKING:
     from app.accounts.models import User
@@ -89,13 +92,10 @@ def notice_period_problems(s: Solicitation) -> list[str]:
 def notice_media_problems(s: Solicitation) -> list[str]:
     """The lead agency's state media for the notice (any one of them), where bid_rules knows them:
     the same rule the compliance engine applies for participating agencies."""
-    from app.compliance.evaluators.solicitation import MEDIUM_PHRASE
-    from app.contracts.facts import NOTICE_MEDIUM
-
     rule = notice_rule_for(s.agency.state, s.agency.agency_type)
     if rule is None or not rule.media or not s.notices:
         return []
-    recorded = {NOTICE_MEDIUM.get(n.medium.value) for n in s.notices}
+    recorded = {NOTICE_MEDIUM_FACT.get(n.medium.value) for n in s.notices}
     if recorded & set(rule.media):
         return []
     accepted = " or ".join(MEDIUM_PHRASE.get(m, m) for m in rule.media)
@@ -113,71 +113,3 @@ def has_reason(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> list
     if not (ctx.get("reason") or "").strip():
         return ["Give the reason for cancelling; it is published with the cancellation."]
     return []
-
-
-def responsiveness_decided(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> list[str]:
-    """The evaluation starts once staff have decided on every opened bid."""
-    from app.bids.models import BidStatus, Responsiveness
-    from app.bids.services import opened_bids
-
-    bids = [b for b in opened_bids(s) if b.status == BidStatus.SUBMITTED]
-    if not bids:
-        return ["No bids were opened; there is nothing to evaluate (cancel and re-solicit instead)."]
-    pending = [b.vendor.name for b in bids if b.responsiveness == Responsiveness.PENDING]
-    if pending:
-        return ["Decide whether each bid is responsive first: " + ", ".join(sorted(pending)) + "."]
-    if all(b.responsiveness == Responsiveness.NON_RESPONSIVE for b in bids):
-        return ["Every bid was found non-responsive; there is nothing to evaluate."]
-    return []
-
-
-def committee_ready(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> list[str]:
-    """An RFP needs a committee with a chair; an IFB or RFQ is ranked on price alone."""
-    if s.type != SolicitationType.RFP:
-        return []
-    from app.evaluation.services import members
-
-    named = members(s)
-    if not named:
-        return ["Name the evaluation committee and its chair."]
-    if not any(m.is_chair for m in named):
-        return ["Choose a chair for the evaluation committee."]
-    return []
-
-
-def award_recommendation_approved(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> list[str]:
-    from app.awards.models import RecommendationStatus
-    from app.awards.services import current_recommendation
-
-    recommendation = current_recommendation(s)
-    if recommendation is None:
-        return ["Recommend the award (one or more vendors, with the justification)."]
-    if recommendation.status != RecommendationStatus.APPROVED:
-        return ["An approver must approve the award recommendation."]
-    return []
-
-
-def protest_period_over(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> list[str]:
-    from app.awards.services import current_recommendation, open_protests
-
-    recommendation = current_recommendation(s)
-    problems = []
-    if recommendation is None or recommendation.protest_ends_at is None:
-        return ["No notice of intent to award has been issued."]
-    if clock.now() < recommendation.protest_ends_at:
-        problems.append("The protest period has not ended; the award is final only after it.")
-    if open_protests(s):
-        problems.append("A protest is open; decide it before the award.")
-    return problems
-
-
-def protest_upheld(s: Solicitation, actor: User | None, ctx: dict[str, Any]) -> list[str]:
-    from app.awards.models import Protest, ProtestStatus
-    from app.awards.services import current_recommendation
-    from app.extensions import db
-    from sqlalchemy import select
-
-    recommendation = current_recommendation(s)
-    upheld = recommendation is not None and db.session.scalar(select(Protest.id).where(
-        Protest.recommendation_id == recommendation.id, Protest.status == ProtestStatus.UPHELD)) is not None
-    return [] if upheld else ["The evaluation reopens only when a protest is upheld."]

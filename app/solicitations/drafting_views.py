@@ -12,7 +12,8 @@ from app.core.permissions import forbid_unless, roles_required
 from app.core.roles import AGENCY_STAFF
 from app.core.web import show_domain_error
 from app.extensions import db
-from app.solicitations import bp, drafting, pricesheet_files
+from app.solicitations import drafting, pricesheet_files
+from app.solicitations.blueprint import bp
 from app.solicitations.forms import ImportLinesForm
 from app.solicitations.models import Solicitation
 from app.solicitations.staff_views import OFFICERS, load_for_staff

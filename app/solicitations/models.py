@@ -118,6 +118,10 @@ class NoticeMedium(enum.StrEnum):
                 "state_portal": "State procurement portal", "other": "Other"}[self.value]
 
 
+# A notice medium in the compliance facts' words (COMPLIANCE.md `notice_media`); "other" has none.
+NOTICE_MEDIUM_FACT = {"newspaper": "newspaper", "website": "website", "state_portal": "state_registry"}
+
+
 REQUIRED_DOCUMENT_TYPES = {
     "w9": "IRS Form W-9",
     "insurance_certificate": "Certificate of insurance",

@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload
 from app.core.permissions import roles_required
 from app.core.roles import Role
 from app.extensions import db
-from app.solicitations import bp
+from app.solicitations.blueprint import bp
 from app.solicitations.models import DemandInvitation
 
 

@@ -15,7 +15,8 @@ from app.core.storage import storage
 from app.core.templating import format_number
 from app.core.web import show_domain_error
 from app.extensions import db
-from app.solicitations import bp, services
+from app.solicitations import services
+from app.solicitations.blueprint import bp
 from app.solicitations.communications import Addendum, Follow
 from app.solicitations.exports import solicitation_ics
 from app.solicitations.forms import QuestionForm

@@ -19,7 +19,8 @@ from app.core.roles import AGENCY_STAFF, OrganizationKind, Role
 from app.core.storage import storage
 from app.core.web import show_domain_error
 from app.extensions import db
-from app.solicitations import bp, lifecycle, services
+from app.solicitations import lifecycle, services
+from app.solicitations.blueprint import bp
 from app.solicitations.communications import Question
 from app.solicitations.forms import (
     BLANK_ROWS,
@@ -174,7 +175,7 @@ def manage(solicitation_id: int):
 
 
 def _render_manage(solicitation: Solicitation, status: int = 200, **forms: Any):
-    from app.bids.services import bid_count  # bids builds on solicitations, not the other way round
+    from app.bids.opening import bid_count  # bids builds on solicitations, not the other way round
 
     tz = solicitation.agency.timezone
     invite_form = forms.get("invite_form") or DemandInviteForm()

@@ -4,7 +4,7 @@ Acceptance: wrong CSV/XLSX layout, negative or non-numeric prices, oversized fil
 content does not match its extension, a file name with path separators — each is refused with a
 message naming the problem, beside its field and in the error summary; the typed value stays in
 its input; nothing invalid is stored; and what was valid in the same request IS saved into the
-sealed draft (checked by reloading the form and with services.read_draft)."""
+sealed draft (checked by reloading the form and with drafts.read_draft)."""
 from __future__ import annotations
 
 import csv
@@ -106,15 +106,15 @@ class State:
 
 
 def draft_state(app, bidding, vendor) -> State:
-    from app.bids import services
+    from app.bids import drafts, receipts
     from app.bids.models import BidDocument
     from app.solicitations.models import Solicitation
 
     with app.app_context():
         s = db.session.get(Solicitation, bidding.id)
-        bid = services.find_bid(vendor.organization_id, s)
-        draft = services.read_draft(bid)
-        documents = {d.requirement: (d.filename, services.read_document(d))
+        bid = drafts.find_bid(vendor.organization_id, s)
+        draft = drafts.read_draft(bid)
+        documents = {d.requirement: (d.filename, receipts.read_document(d))
                      for d in bid.working_documents} if bid else {}
         rows = db.session.scalar(select(func.count(BidDocument.id))) or 0
         return State(prices={line: draft.prices.get(item_id) for line, item_id in bidding.item_ids.items()},

@@ -6,7 +6,7 @@ stored, sealed intact and accepted before due_at; nothing at or after due_at is 
 refusal left no version and is on the audit record; the opening opens exactly the accepted bids.
 
 Runs on SQLite and, with DATABASE_URL set, on PostgreSQL (where the solicitation row is
-share-locked by each submission; see app.bids.services._hold_for_bidding)."""
+share-locked by each submission; see app.bids.deadline.hold_for_bidding)."""
 from __future__ import annotations
 
 import re
@@ -79,7 +79,7 @@ def _csrf(response: requests.Response) -> str:
 
 def test_submissions_straddling_the_deadline(app, bidding, make_vendor, open_bids, monkeypatch):
     from app.audit.models import AuditEvent
-    from app.bids import services
+    from app.bids import deadline, drafts, opening, receipts, submission
     from app.bids.models import Bid, BidStatus, BidVersion
     from app.solicitations.models import Solicitation
 
@@ -87,16 +87,16 @@ def test_submissions_straddling_the_deadline(app, bidding, make_vendor, open_bid
     # Count the refusals decided inside the submission's transaction (the request had passed
     # the view's first check): informative only, as it depends on timing.
     in_transaction = []
-    accepted_at = services._accepted_at
+    accepted_at = deadline.accepted_at
 
     def counting_accepted_at(s):
         try:
             return accepted_at(s)
-        except services.BidsClosed:
+        except deadline.BidsClosed:
             in_transaction.append(s.id)
             raise
 
-    monkeypatch.setattr(services, "_accepted_at", counting_accepted_at)
+    monkeypatch.setattr(submission, "accepted_at", counting_accepted_at)  # where the submission calls it
     vendors = [make_vendor() for _ in range(VENDORS)]
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     server_thread = threading.Thread(target=server.serve_forever, name="deadline-server", daemon=True)
@@ -204,13 +204,13 @@ def test_submissions_straddling_the_deadline(app, bidding, make_vendor, open_bid
             assert v.accepted_at < due_at
             assert v.bid.vendor_id == c.user.organization_id and v.created_by_id == c.user.id
             assert v.bid.status == BidStatus.SUBMITTED and v.bid.current_version_number == v.number == 1
-            content = services.read_version_content(v)  # decrypts, or raises
-            assert services.content_digest(content) == v.digest == c.page_digest
+            content = receipts.read_version_content(v)  # decrypts, or raises
+            assert receipts.content_digest(content) == v.digest == c.page_digest
             assert {line["unit_price"] for line in content["lines"]} == \
                 {f"{Decimal(p):.4f}" for p in c.prices.values()}
-            assert services.stored_record_problems(v) == []  # the cited W-9 opens and matches
+            assert receipts.stored_record_problems(v) == []  # the cited W-9 opens and matches
             [document] = v.bid.working_documents
-            assert services.read_document(document) == c.pdf
+            assert receipts.read_document(document) == c.pdf
 
         refusals = db.session.scalars(select(AuditEvent).where(
             AuditEvent.action == "bid.refused_late", AuditEvent.object_type == "solicitations",
@@ -220,10 +220,10 @@ def test_submissions_straddling_the_deadline(app, bidding, make_vendor, open_bid
         assert all(e.data["attempted"] == "submit" for e in refusals)
         assert all(datetime.fromisoformat(e.data["at"]) >= due_at for e in refusals)
         for c in refused:
-            bid = services.find_bid(c.user.organization_id, s)
+            bid = drafts.find_bid(c.user.organization_id, s)
             assert bid is None or not bid.versions
         accepted_vendor_ids = {c.user.organization_id for c in accepted}
-        assert {b.vendor_id for b in services.counted_bids(s)} == accepted_vendor_ids
+        assert {b.vendor_id for b in opening.counted_bids(s)} == accepted_vendor_ids
         # A refused upload leaves no file behind: the only new files are the accepted bids' W-9s.
         assert new_files == {v.bid.working_documents[0].storage_key for v in versions}
 
@@ -232,7 +232,7 @@ def test_submissions_straddling_the_deadline(app, bidding, make_vendor, open_bid
     open_bids(bidding)
     with app.app_context():
         s = db.session.get(Solicitation, bidding.id)
-        opened = services.opened_bids(s)
+        opened = opening.opened_bids(s)
         assert {b.vendor_id for b in opened} == accepted_vendor_ids
         assert {b.current_version.receipt_number for b in opened} == {c.receipt for c in accepted}
         assert all(not b.flags for b in opened), [b.flags for b in opened]

@@ -167,7 +167,7 @@ def test_posting_the_bid_form_changes_only_the_senders_bid(app, bidding, two_bid
     assert bid_state(app, bidding.id, two_bids.a.organization_id) == before_a
     with app.app_context():
         from app.bids.models import Bid
-        from app.bids.services import read_draft
+        from app.bids.drafts import read_draft
 
         a_draft = read_draft(db.session.get(Bid, two_bids.a_bid_id))
         assert a_draft.prices[bidding.item_ids[1]] == Decimal("39.99")

@@ -426,7 +426,7 @@ def test_other_staff_cannot_decide(app, bidding, tabulated, role):
 def test_no_decision_before_opening(app, bidding, one_bid):
     from app.accounts.models import User
     from app.bids.models import Bid
-    from app.bids.services import decide_responsiveness
+    from app.bids.opening import decide_responsiveness
     from app.core.errors import NotPermitted
 
     bid_id = bid_state(app, bidding.id, one_bid.organization_id)["id"]

@@ -90,7 +90,7 @@ def test_every_version_kept_and_only_the_latest_counts(app, bidding, vendor_clie
 def test_bid_withdrawn_at_the_deadline_is_not_opened(app, bidding, vendor_client, make_vendor, post_bid,
                                                      open_bids):
     from app.bids.models import Bid, BidLine
-    from app.bids.services import read_version_content
+    from app.bids.receipts import read_version_content
 
     vendor, client = vendor_client
     submit(post_bid, client, prices={1: "12.50", 2: "80.00"}, notes=NOTES,
@@ -173,7 +173,7 @@ def test_withdraw_after_the_deadline_refused(app, bidding, vendor_client, post_b
 def test_replaced_documents_are_kept_and_earlier_version_verifies(app, bidding, vendor_client, post_bid,
                                                                  open_bids, client):
     from app.bids.models import Bid
-    from app.bids.services import read_document, read_version_content
+    from app.bids.receipts import read_document, read_version_content
 
     vendor, vendor_client_ = vendor_client
     old_file, new_file = make_pdf("Tidewater W-9 (2025)"), make_pdf("Tidewater W-9 (2026)")

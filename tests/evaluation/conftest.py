@@ -36,7 +36,7 @@ class Opened:
 def opened_rfp(app, bidding, make_vendor, make_user, post_bid, files, open_bids, client) -> Opened:
     """Three vendors bid (line prices chosen so totals differ), bids opened, all responsive."""
     from app.accounts.models import User
-    from app.bids import services as bids
+    from app.bids import opening
     from app.bids.models import Bid
 
     prices = {"Alpha Supply": ("10.00", "50.00"), "Bravo Office": ("12.00", "40.00"),
@@ -53,7 +53,7 @@ def opened_rfp(app, bidding, make_vendor, make_user, post_bid, files, open_bids,
         officer = db.session.get(User, officer_id)
         ids = {}
         for bid in db.session.scalars(select(Bid).where(Bid.solicitation_id == bidding.id)):
-            bids.decide_responsiveness(officer, bid, True, "")
+            opening.decide_responsiveness(officer, bid, True, "")
             ids[bid.vendor.name] = bid.id
         db.session.commit()
     evaluators = (bidding.agency.evaluator,

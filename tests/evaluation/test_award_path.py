@@ -147,12 +147,12 @@ def test_non_bidder_cannot_protest_and_award_needs_a_responsive_bid(app, opened_
 
 def test_award_to_a_non_responsive_bid_is_refused(app, opened_rfp):
     from app.awards import services as awards
-    from app.bids import services as bids
+    from app.bids import opening
     from app.bids.models import Bid
 
     with app.test_request_context():  # before the evaluation starts, Charlie is found non-responsive
         officer, s = _ctx(app, opened_rfp.agency.officer.id, opened_rfp.id)
-        bids.decide_responsiveness(officer, db.session.get(Bid, opened_rfp.bid_ids["Charlie Paper"]), False,
+        opening.decide_responsiveness(officer, db.session.get(Bid, opened_rfp.bid_ids["Charlie Paper"]), False,
                                    "No insurance certificate")
         db.session.commit()
     _start(app, opened_rfp)

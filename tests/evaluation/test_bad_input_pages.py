@@ -77,13 +77,13 @@ def test_consensus_without_a_reason_or_with_bad_points_is_refused_beside_the_fie
 
 def test_award_to_a_non_responsive_bidder_through_the_page_is_refused(app, client, opened_rfp):
     from app.awards.models import AwardRecommendation
-    from app.bids import services as bids
+    from app.bids import opening
     from app.bids.models import Bid
     from tests.evaluation.test_committee_and_scores import _ctx
 
     def charlie_non_responsive():
         officer, _ = _ctx(app, opened_rfp.agency.officer.id, opened_rfp.id)
-        bids.decide_responsiveness(officer, db.session.get(Bid, opened_rfp.bid_ids["Charlie Paper"]), False,
+        opening.decide_responsiveness(officer, db.session.get(Bid, opened_rfp.bid_ids["Charlie Paper"]), False,
                                    "No insurance certificate")
     _run(app, charlie_non_responsive)
     _start(app, opened_rfp)

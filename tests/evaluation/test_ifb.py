@@ -13,7 +13,7 @@ from tests.conftest import login
 def test_ifb_ranks_lowest_responsive_bid_without_a_committee(app, client, make_solicitation, make_vendor,
                                                             post_bid, files, open_bids):
     from app.accounts.models import User
-    from app.bids import services as bids
+    from app.bids import opening
     from app.bids.models import Bid
     from app.evaluation import services
     from app.solicitations import services as sol
@@ -36,7 +36,7 @@ def test_ifb_ranks_lowest_responsive_bid_without_a_committee(app, client, make_s
         officer = db.session.get(User, ifb.agency.officer.id)
         s = db.session.get(Solicitation, ifb.id)
         for bid in db.session.scalars(select(Bid).where(Bid.solicitation_id == s.id)):
-            bids.decide_responsiveness(officer, bid, bid.vendor.name != "Cheap But Late Docs",
+            opening.decide_responsiveness(officer, bid, bid.vendor.name != "Cheap But Late Docs",
                                        "" if bid.vendor.name != "Cheap But Late Docs" else "Not a responsible bidder")
         sol.change_status(officer, s, SolicitationStatus.UNDER_EVALUATION)  # no committee needed
         db.session.commit()

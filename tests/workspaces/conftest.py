@@ -113,14 +113,15 @@ class World:
     # ------------------------------------------------------------------ bids and questions
     def bid(self, info, bidder) -> None:
         from app.accounts.models import User
-        from app.bids import services as bids
+        from app.bids.drafts import ATTESTATIONS, save_draft
+        from app.bids.submission import submit_bid
         from app.solicitations.models import Solicitation
 
         def go():
             user, s = get(User, bidder.id), get(Solicitation, info.id)
-            bids.save_draft(user, s, prices={item.id: Decimal("10.00") + item.position for item in s.items},
-                            attestations={key: True for key in bids.ATTESTATIONS}, uploads=[], acknowledge=[])
-            bids.submit_bid(user, s)
+            save_draft(user, s, prices={item.id: Decimal("10.00") + item.position for item in s.items},
+                       attestations={key: True for key in ATTESTATIONS}, uploads=[], acknowledge=[])
+            submit_bid(user, s)
         run(self.app, go)
 
     def question(self, info, bidder, body: str) -> None:
@@ -153,11 +154,11 @@ class World:
             self.move(info, "opened")
 
     def decide_all(self, info) -> None:
-        from app.bids import services as bids
         from app.bids.models import Bid
+        from app.bids.opening import decide_responsiveness
 
         self.officer_does(info, lambda officer, s: [
-            bids.decide_responsiveness(officer, b, True, "")
+            decide_responsiveness(officer, b, True, "")
             for b in db.session.scalars(select(Bid).where(Bid.solicitation_id == s.id))])
 
     def name_committee(self, info, evaluators, chair) -> None:

@@ -34,8 +34,8 @@ DYNAMIC_PREFIXES = {
     "protest.": "app.awards.models.ProtestStatus",
     "bid.": "app.bids.models.Responsiveness",
 }
-DYNAMIC_NAMES = {("bids/services.py", "action"): ["bid.submitted", "bid.modified", "bid.withdrawn"]}
-RECORDING_HELPERS = {"record", "_audit"}  # bids.services._audit(action, ...) calls record(action, ...)
+DYNAMIC_NAMES = {("bids/submission.py", "action"): ["bid.submitted", "bid.modified", "bid.withdrawn"]}
+RECORDING_HELPERS = {"record", "_audit"}  # bids.submission._audit(action, ...) calls record(action, ...)
 
 
 def _string_constants() -> dict[str, str]:
