@@ -9,6 +9,7 @@ from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.bids import opening, pdf, receipts
+from app.bids.drafts import ATTESTATIONS
 from app.bids.blueprint import bp
 from app.bids.forms import ResponsivenessForm
 from app.bids.models import Bid, BidDocument
@@ -73,7 +74,7 @@ def staff_bid(solicitation_id: int, bid_id: int):
         content, damaged = receipts.read_version_content(version), None
     except receipts.StoredRecordChanged as exc:
         content, damaged = None, exc.message  # still decided on: shown, not hidden
-    attestations = {key: text.split(":", 1)[0] for key, text in services.ATTESTATIONS.items()}
+    attestations = {key: text.split(":", 1)[0] for key, text in ATTESTATIONS.items()}
     return render_template("bids/staff_bid.html", s=s, bid=bid, form=form, version=version, attestations=attestations,
                            content=content, damaged=damaged)
 
