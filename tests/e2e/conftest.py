@@ -15,6 +15,10 @@ on the previous day; at 23:30 UTC the Eastern zone is on the same day as UTC but
 test types must come from the server's clock in the time zone of the agency that checks it
 (server.today(tz), server.local_datetime(tz, days, hour)), never from the test machine's clock.
 
+A test can start from the demo data instead (`flask demo seed`: the README's demo logins, its
+solicitations, bids, contracts and purchases): decorated with `@on_the_demo()`, it runs once, at
+the first of the hours, on a server of its own whose fresh database holds the demo and nothing else.
+
 Fixtures
 --------
 server      the running server, its clock set to the test's hour: .url, .env, .hour, .now(),
@@ -56,6 +60,8 @@ FAILING_IMPACTS = {"serious", "critical"}
 # and 23:30 (every American zone on UTC's day, late in it).
 DEFAULT_HOURS = "06:30,23:30"
 NOW = "now"
+# What a server's fresh database starts with: the journeys' people (tests/e2e/world.py), or the demo.
+WORLD, DEMO = "world", "demo"
 
 
 def clock_hours() -> list[str]:
@@ -71,6 +77,13 @@ def clock_hours() -> list[str]:
         if text not in hours:
             hours.append(text)
     return hours
+
+
+def on_the_demo() -> pytest.MarkDecorator:
+    """Run the test once, at the first of COOPBID_E2E_HOURS, on its own server whose fresh database
+    holds the demo data (`flask demo seed`) rather than the journeys' world."""
+    hour = clock_hours()[0]
+    return pytest.mark.parametrize("served", [(hour, DEMO)], indirect=True, ids=[hour])
 
 
 def _missing_prerequisite() -> str | None:
@@ -183,7 +196,9 @@ class Server:
 
 @pytest.fixture(scope="session", params=clock_hours())
 def served(request, tmp_path_factory):
-    """One server with a fresh database and world per clock hour (request.param)."""
+    """One server with a fresh database and world per clock hour (request.param: the hour, or
+    (hour, DEMO) for the demo data instead of the world: see on_the_demo)."""
+    hour, data = request.param if isinstance(request.param, tuple) else (request.param, WORLD)
     work = tmp_path_factory.mktemp("e2e")
     database = os.environ.get("DATABASE_URL")
     pg_name = None
@@ -197,9 +212,12 @@ def served(request, tmp_path_factory):
            "SEALING_KEY": "q0dYlq3qV2yCz7iBgUuIVh3OQm0c9cO7yD0SxgkzZVo=", "MAIL_BACKEND": "console",
            "LOGIN_RATE_LIMIT": "1000 per minute", "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
            "CLOCK_OFFSET_FILE": str(work / "clock-offset"), "PYTHONPATH": str(ROOT)}
-    server = Server(f"http://127.0.0.1:{port}", env, work / "clock-offset", hour=request.param)
+    server = Server(f"http://127.0.0.1:{port}", env, work / "clock-offset", hour=hour)
     server.flask("db", "upgrade")
-    subprocess.run([sys.executable, "-m", "tests.e2e.world"], cwd=ROOT, env=env, check=True, timeout=120)
+    if data == DEMO:
+        server.flask("demo", "seed")
+    else:
+        subprocess.run([sys.executable, "-m", "tests.e2e.world"], cwd=ROOT, env=env, check=True, timeout=120)
     log = (work / "server.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{port}",
