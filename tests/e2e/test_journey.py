@@ -37,7 +37,7 @@ def test_the_whole_lifecycle(server, pages, tmp_path):
     # ----------------------------------------------------------------- the officer drafts an RFP
     sign_in(pages, officer, world.OFFICER.email)
     pages.audit(officer, "01-officer-dashboard")
-    officer.get_by_role("link", name="Our solicitations").click()
+    officer.get_by_role("navigation").get_by_role("link", name="Our solicitations", exact=True).click()
     pages.audit(officer)
     officer.goto("/agency/solicitations/new")
     pages.audit(officer)
