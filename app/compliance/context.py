@@ -47,7 +47,7 @@ class Context:
     rulebook: RuleBook
     state: RuleFile
     route: str
-    lead: str | None  # lead category (state_contract, in_state_public, ...); None: cannot tell
+    lead: str | None  # lead kind (state_contract, in_state_public, out_of_state_local ...); None: cannot tell
 
     @property
     def state_name(self) -> str:
@@ -61,7 +61,10 @@ class Context:
         return {
             "state_contract": f"a {self.state_name} state agency",
             "in_state_public": f"another {self.state_name} public body",
-            "out_of_state_public": f"a public body in another state ({contract.lead_agency_state})",
+            "out_of_state_local": f"a political subdivision of another state ({contract.lead_agency_state})",
+            "out_of_state_state_agency": f"a state agency of another state ({contract.lead_agency_state})",
+            "out_of_state_higher_education": f"a public college or university of another state "
+                                             f"({contract.lead_agency_state})",
             "federal": "a federal agency",
             "public_cooperative": "a public purchasing cooperative",
             "nonprofit_cooperative": "a nonprofit purchasing cooperative",
@@ -79,7 +82,10 @@ def lead_category(facts: Facts) -> str | None:
     if contract.lead_agency_state is None:
         return None
     if contract.lead_agency_state != facts.purchase.agency_state:
-        return "out_of_state_public"
+        # Another state's subdivisions, its state agencies and its universities are distinct kinds of
+        # lead: an authority that names one does not reach the others.
+        return {"state_agency": "out_of_state_state_agency",
+                "higher_education": "out_of_state_higher_education"}.get(kind, "out_of_state_local")
     return "state_contract" if kind == "state_agency" else "in_state_public"
 
 
