@@ -18,7 +18,7 @@ from app.compliance.evaluators import (evaluate_coop_authority, evaluate_coop_co
                                        evaluate_temporal, evaluate_threshold)
 from app.compliance.facts import Facts, FactsError, parse_facts
 from app.compliance.findings import Finding, Status, Verdict, verdict_of
-from app.compliance.rulebook import Rule, RuleBook, load_rulebook
+from app.compliance.rulebook import Rule, RuleBook, RuleFile, load_rulebook
 
 __all__ = ["Facts", "FactsError", "Report", "check", "check_many", "evaluate", "parse_facts"]
 
@@ -41,12 +41,18 @@ def check(facts: Facts, rulebook: RuleBook | None = None) -> dict[str, Any]:
 
 def evaluate(facts: Facts, rulebook: RuleBook | None = None) -> Report:
     rulebook = rulebook or load_rulebook()
-    state = rulebook.states.get(facts.purchase.agency_state)
-    if state is None:
-        raise FactsError("purchase.agency_state", f"no rules for state '{facts.purchase.agency_state}'")
+    code = facts.purchase.agency_state
+    state = rulebook.states.get(code) or RuleFile(jurisdiction=code, name=code, as_of="", rules=(), path=None)
     ctx = Context(facts=facts, rulebook=rulebook, state=state,
                   route=NO_CONTRACT if facts.contract is None else CONTRACT, lead=lead_category(facts))
-    findings = [*_state_findings(ctx), *_funding_findings(ctx)]
+    if code in rulebook.states:
+        findings = _state_findings(ctx)
+    else:
+        # Not the buyer's mistake: the state's law is simply not on file. Federal and E-rate rules
+        # still apply on their own.
+        findings = [Finding("ENGINE.state.not_on_file", Status.UNKNOWN, "not on file",
+                            f"No rules on file for {code}: check your state's law.")]
+    findings.extend(_funding_findings(ctx))
     return Report(verdict_of(findings), tuple(findings), rulebook.version)
 
 
@@ -54,15 +60,15 @@ def check_many(contract_facts: Mapping[str, Any] | None, states: Iterable[str],
                purchase_template: Mapping[str, Any], attestations: Mapping[str, Any] | None = None,
                rulebook: RuleBook | None = None) -> dict[str, str]:
     """Per-state eligibility of one contract (or of buying with no contract): the verdict for a
-    buyer in each state, with the purchase template's type, amount, category and date. A state
-    without a rule file raises FactsError; `load_rulebook().states` lists the ones there are."""
+    buyer in each state, with the purchase template's type, amount, category, date and funding. A
+    state without a rule file is `needs_action` (its law is not on file)."""
     rulebook = rulebook or load_rulebook()
     verdicts = {}
     for state in states:
         raw = {"purchase": {**purchase_template, "agency_state": state}, "contract": contract_facts}
         if attestations is not None:
             raw["attestations"] = attestations
-        verdicts[state] = evaluate(parse_facts(raw, rulebook.states), rulebook).verdict.value
+        verdicts[state] = evaluate(parse_facts(raw), rulebook).verdict.value
     return verdicts
 
 
@@ -111,10 +117,6 @@ def _lead_solicitation_findings(ctx: Context) -> list[Finding]:
 # ----------------------------------------------------------------------------- federal and E-rate
 def _funding_findings(ctx: Context) -> list[Finding]:
     funding = ctx.facts.purchase.funding
-    if funding is None:
-        return [Finding("ENGINE.facts.funding", Status.UNKNOWN, "2 CFR 200.317; 47 CFR 54.503",
-                        "The funding sources are not given (purchase.funding): if federal funds or E-rate "
-                        "discounts pay for this purchase, their rules apply on top of the state's.")]
     findings = []
     book = ctx.rulebook
     if "federal" in funding and book.federal is not None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
@@ -26,7 +26,7 @@ AWARD_BASES = ("lowest_responsible_bidder", "best_value")
 NOTICE_MEDIA = ("newspaper", "website", "state_registry", "trade_newspaper", "physical_posting")
 ATTESTATION_FLAGS = ("same_or_better_terms", "board_approval_regular_meeting", "best_value_authorized",
                      "interlocal_agreement_filed_or_posted", "participation_agreement_signed",
-                     "written_determination")
+                     "written_determination", "federal_procurement_documented")
 
 T = TypeVar("T")
 STATE_CODE = re.compile(r"^[A-Z]{2}$")
@@ -48,7 +48,7 @@ class Purchase:
     category: str
     date: date
     aggregate_12mo: float | None = None
-    funding: frozenset[str] | None = None  # None: the sources of funding were not given
+    funding: frozenset[str] = frozenset()  # never empty once parsed
     form_470_certified: date | None = None
     contract_signed: date | None = None
 
@@ -64,6 +64,7 @@ class Contract:
     notice_media: frozenset[str] | None = None
     bid_opening: date | None = None
     sealed_bids: bool | None = None
+    public_opening: bool | None = None
     bids_received: int | None = None
     award_date: date | None = None
     term_end: date | None = None
@@ -80,6 +81,7 @@ class Attestations:
     interlocal_agreement_filed_or_posted: bool | None = None
     participation_agreement_signed: bool | None = None
     written_determination: bool | None = None
+    federal_procurement_documented: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -89,38 +91,35 @@ class Facts:
     attestations: Attestations
 
 
-def parse_facts(raw: object, known_states: Collection[str] | None = None) -> Facts:
-    """Facts from decoded JSON. `known_states` are the states with rule files (default: the
-    rule book in use); any other agency_state is refused."""
-    if known_states is None:
-        from app.compliance.rulebook import load_rulebook
-
-        known_states = load_rulebook().states
+def parse_facts(raw: object) -> Facts:
+    """Facts from decoded JSON. A state without a rule file is not malformed: the report says its
+    law is not on file."""
     top = _object(raw, "facts", required={"purchase"}, allowed={"purchase", "contract", "attestations"})
-    purchase = _purchase(top["purchase"], known_states)
+    purchase = _purchase(top["purchase"])
     contract = None if top.get("contract") is None else _contract(top["contract"])
     attestations = _attestations(top.get("attestations"))
     return Facts(purchase, contract, attestations)
 
 
 # ------------------------------------------------------------------------ sections
-def _purchase(raw: object, known_states: Collection[str]) -> Purchase:
+def _purchase(raw: object) -> Purchase:
+    # Funding is required: who pays decides whether federal and E-rate rules apply, and nothing
+    # may be assumed about it (an empty list is as malformed as a missing one).
     data = _object(raw, "purchase",
-                   required={"agency_state", "agency_type", "amount", "category", "date"},
+                   required={"agency_state", "agency_type", "amount", "category", "date", "funding"},
                    allowed={"agency_state", "agency_type", "amount", "aggregate_12mo", "category", "date",
                             "funding", "form_470_certified", "contract_signed"})
-    state = _state(data["agency_state"], "purchase.agency_state")
-    if state not in known_states:
-        raise FactsError("purchase.agency_state", f"no rules for state '{state}'")
-    funding = data.get("funding")
+    funding = _choices(data["funding"], "purchase.funding", FUNDING)
+    if not funding:
+        raise FactsError("purchase.funding", "name at least one source: " + " | ".join(FUNDING))
     return Purchase(
-        agency_state=state,
+        agency_state=_state(data["agency_state"], "purchase.agency_state"),
         agency_type=_choice(data["agency_type"], "purchase.agency_type", AGENCY_TYPES),
         amount=_amount(data["amount"], "purchase.amount"),
         category=_choice(data["category"], "purchase.category", CATEGORIES),
         date=_date(data["date"], "purchase.date"),
         aggregate_12mo=_optional(data, "aggregate_12mo", "purchase", _amount),
-        funding=None if funding is None else frozenset(_choices(funding, "purchase.funding", FUNDING)),
+        funding=frozenset(funding),
         form_470_certified=_optional(data, "form_470_certified", "purchase", _date),
         contract_signed=_optional(data, "contract_signed", "purchase", _date),
     )
@@ -129,7 +128,7 @@ def _purchase(raw: object, known_states: Collection[str]) -> Purchase:
 def _contract(raw: object) -> Contract:
     fields = {"lead_agency_state", "lead_agency_type", "solicitation_method", "award_basis",
               "cooperative_clause", "notice_first_published", "notice_media", "bid_opening", "sealed_bids",
-              "bids_received", "award_date", "term_end", "lead_distance_miles", "evaluation_weights"}
+              "public_opening", "bids_received", "award_date", "term_end", "lead_distance_miles", "evaluation_weights"}
     data = _object(raw, "contract", required={"lead_agency_type"}, allowed=fields)
     media = data.get("notice_media")
 
@@ -146,6 +145,7 @@ def _contract(raw: object) -> Contract:
         notice_media=None if media is None else frozenset(_choices(media, "contract.notice_media", NOTICE_MEDIA)),
         bid_opening=_optional(data, "bid_opening", "contract", _date),
         sealed_bids=_optional(data, "sealed_bids", "contract", _bool),
+        public_opening=_optional(data, "public_opening", "contract", _bool),
         bids_received=_optional(data, "bids_received", "contract", _count),
         award_date=_optional(data, "award_date", "contract", _date),
         term_end=_optional(data, "term_end", "contract", _date),

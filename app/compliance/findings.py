@@ -74,6 +74,8 @@ ATTESTATION_QUESTIONS = {
                                             "law requires",
     "participation_agreement_signed": "We signed the contract's participation agreement",
     "written_determination": "We made a written determination that using this contract is in our best interest",
+    "federal_procurement_documented": "Federal funds: we documented that the lead's procurement met 2 CFR "
+                                      "200.318–200.327 and that the contract's scope covers this purchase",
 }
 _SET_ATTESTATION = re.compile(r"then set attestations\.(\w+) to true\.")
 _ATTESTATION = re.compile(r"attestations\.(\w+)")

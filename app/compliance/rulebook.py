@@ -55,7 +55,7 @@ class RuleFile:
     name: str
     as_of: str
     rules: tuple[Rule, ...]
-    path: Path
+    path: Path | None  # None: a state with no file on record
 
     def of_kind(self, kind: str) -> list[Rule]:
         return [rule for rule in self.rules if rule.kind == kind]

@@ -79,7 +79,7 @@ def eligibility_in(contract: Contract, state: str, today: date, rulebook: RuleBo
     if unusable_without_asking(contract, state, today):
         return Eligibility.NOT_USABLE
     try:
-        parsed = parse_facts(representative_facts(contract, state, today, facts), rulebook.states)
+        parsed = parse_facts(representative_facts(contract, state, today, facts))
     except FactsError as exc:
         # The contract's own facts do not parse: nothing can be promised for it anywhere.
         current_app.logger.warning("contract %s: facts refused by the engine: %s", contract.number, exc.message)

@@ -51,6 +51,8 @@ def platform_contract_facts(contract: Contract) -> dict[str, Any]:
         "notice_media": media,
         "bid_opening": s.local(s.opened_at).date().isoformat() if s.opened_at else None,
         "sealed_bids": True,
+        # The opening on CoopBid is public: the bid results page shows every bidder and total at once.
+        "public_opening": True if s.opened_at else None,
         "bids_received": bids_received,
         "award_date": s.local(s.awarded_at).date().isoformat() if s.awarded_at else contract.effective_on.isoformat(),
         "term_end": contract.expires_on.isoformat(),

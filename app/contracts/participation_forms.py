@@ -91,6 +91,8 @@ class CheckForm(FlaskForm):
     participation_agreement_signed = SelectField(ATTESTATION_QUESTIONS["participation_agreement_signed"],
                                                  choices=ANSWER_CHOICES)
     written_determination = SelectField(ATTESTATION_QUESTIONS["written_determination"], choices=ANSWER_CHOICES)
+    federal_procurement_documented = SelectField(ATTESTATION_QUESTIONS["federal_procurement_documented"],
+                                                 choices=ANSWER_CHOICES)
     submit = SubmitField("Run the check")
 
     PURCHASE_FIELDS = ("amount", "aggregate_12mo", "category", "planned_on", "funding")
@@ -98,7 +100,7 @@ class CheckForm(FlaskForm):
     ATTESTATION_FIELDS = ("same_or_better_terms", "board_approval_regular_meeting",
                           "notice_of_intent_days_before_meeting", "best_value_authorized",
                           "interlocal_agreement_filed_or_posted", "participation_agreement_signed",
-                          "written_determination")
+                          "written_determination", "federal_procurement_documented")
 
     def validate_category(self, field: Field) -> None:
         if field.data not in {c.value for c in ProcurementCategory}:

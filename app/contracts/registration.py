@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 from app.accounts.models import AgencyType, Organization, User
 from app.audit.services import record
 from app.compliance.facts import FactsError, parse_facts
-from app.compliance.rulebook import load_rulebook
 from app.contracts.eligibility import refresh_eligibility
 from app.contracts.evidence import REGISTERED_ACTION, manifest, registered_evidence
 from app.contracts.models import Contract, ContractDocument, ContractLine, ContractSource
@@ -122,12 +121,10 @@ def _iso(day: date | None) -> str | None:
 def check_facts(facts: dict[str, Any]) -> None:
     """The engine's own parser on the facts (with a stand-in purchase): a bad fact is refused
     naming the registration field it came from."""
-    rulebook = load_rulebook()
-    some_state = min(rulebook.states)
-    stand_in = {"agency_state": some_state, "agency_type": "school_district", "amount": 1,
-                "category": "goods", "date": clock.now().date().isoformat()}
+    stand_in = {"agency_state": "NC", "agency_type": "school_district", "amount": 1,
+                "category": "goods", "date": clock.now().date().isoformat(), "funding": ["local"]}
     try:
-        parse_facts({"purchase": stand_in, "contract": facts}, rulebook.states)
+        parse_facts({"purchase": stand_in, "contract": facts})
     except FactsError as exc:
         key = (exc.field or "").removeprefix("contract.").split("[")[0].split(".")[0]
         raise DomainError(exc.message.split(": ", 1)[-1], field=FACT_FIELDS.get(key, key)) from None

@@ -28,7 +28,7 @@ def contract(**changes: Any) -> dict[str, Any]:
     base = {"lead_agency_state": "TX", "lead_agency_type": "school_district", "solicitation_method": "sealed_bid",
             "award_basis": "lowest_responsible_bidder", "cooperative_clause": True,
             "notice_first_published": "2026-01-05", "notice_media": ["newspaper", "website"],
-            "bid_opening": "2026-02-05", "sealed_bids": True, "bids_received": 4, "award_date": "2026-03-01",
+            "bid_opening": "2026-02-05", "sealed_bids": True, "public_opening": True, "bids_received": 4, "award_date": "2026-03-01",
             "term_end": "2029-02-28", "lead_distance_miles": 40,
             "evaluation_weights": {"price": 40, "technical": 35, "experience": 25}}
     return {**base, **changes}

@@ -50,7 +50,8 @@ MALFORMED = [
     ("unknown key", _with("purchase.colour", "blue"), "purchase.colour: unknown field"),
     ("unknown key in contract", _with("contract.vendor", "Acme"), "contract.vendor: unknown field"),
     ("unknown top-level key", _with("extra", 1), "facts.extra: unknown field"),
-    ("unknown state", _with("purchase.agency_state", "ZZ"), "purchase.agency_state: no rules for state 'ZZ'"),
+    ("funding not given", _with("purchase.funding", ...), "purchase.funding: required"),
+    ("funding empty", _with("purchase.funding", []), "purchase.funding: name at least one source"),
     ("lower-case state", _with("purchase.agency_state", "nc"), "purchase.agency_state: must be a two-letter"),
     ("negative amount", _with("purchase.amount", -1), "purchase.amount: must be a number >= 0"),
     ("amount as text", _with("purchase.amount", "150000"), "purchase.amount: must be a number >= 0"),
@@ -96,8 +97,23 @@ def test_malformed_facts_name_the_field(raw, message):
 def test_absent_optional_sections_mean_not_known():
     parsed = parse_facts({"purchase": EXAMPLE["purchase"]})
     assert parsed.contract is None and parsed.attestations.written_determination is None
-    parsed = parse_facts(_with("purchase.funding", ...))
-    assert parsed.purchase.funding is None
+    parsed = parse_facts(_with("contract.sealed_bids", ...))
+    assert parsed.contract.sealed_bids is None and parsed.contract.public_opening is None
+
+
+def test_a_state_without_rules_gets_a_report_not_an_error(app, client):
+    raw = _with("purchase.agency_state", "KS")
+    result = _cli(app, "-", stdin=json.dumps(raw))
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report == client.post(API, json=raw).get_json()
+    assert report["verdict"] == "needs_action"
+    [finding] = report["findings"]
+    assert finding["status"] == "unknown" and finding["message"] == "No rules on file for KS: check your state's law."
+    # Federal money brings its own rules wherever the buyer is.
+    raw["purchase"]["funding"] = ["federal"]
+    federal = check(parse_facts(raw))
+    assert {f["rule"] for f in federal["findings"]} > {"ENGINE.state.not_on_file"}
 
 
 # ----------------------------------------------------------------------------- CLI
@@ -207,5 +223,5 @@ def test_check_many_gives_one_verdict_per_state():
     assert verdicts["NC"] == verdicts["VA"] == verdicts["PA"] == "allowed"
     assert verdicts["CA"] == "needs_action"  # out-of-state leads are unsettled under PCC § 20118
     assert verdicts["AL"] == "needs_action"  # the Alabama entry covers counties only
-    with pytest.raises(FactsError, match="no rules for state 'ZZ'"):
-        check_many(None, ["ZZ"], {"agency_type": "county", "amount": 1, "category": "goods", "date": "2026-01-01"})
+    assert check_many(None, ["ZZ"], {"agency_type": "county", "amount": 1, "category": "goods",
+                                     "date": "2026-01-01", "funding": ["local"]}) == {"ZZ": "needs_action"}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from app.compliance.facts import FactsError
+
 from tests.compliance.factories import ALL_ATTESTED, contract, facts, finding, report, status_of
 
 MPT, SAT = "FEDERAL.federal_overlay.micro_purchase", "FEDERAL.federal_overlay.simplified_acquisition"
@@ -61,9 +63,71 @@ def test_cooperative_contract_with_federal_funds():
     assert status_of(competitive, SAT) == "pass"
     assert status_of(competitive, "FEDERAL.federal_overlay.intergovernmental_agreements") == "action"
     no_bid = report(facts("OH", amount=40000, coop=contract(solicitation_method="none"), funding=["federal"]))
-    assert status_of(no_bid, "FEDERAL.federal_overlay.noncompetitive") == "action"
+    # Undocumented and above the micro-purchase threshold: federal money cannot pay for it.
+    assert status_of(no_bid, "FEDERAL.federal_overlay.noncompetitive") == "fail"
     assert status_of(no_bid, "OH.coop_conditions.competitive_selection") == "fail"
     assert no_bid["verdict"] == "not_allowed"
+    micro = report(facts("OH", amount=9000, coop=contract(solicitation_method="none"), funding=["federal"]))
+    assert status_of(micro, "FEDERAL.federal_overlay.noncompetitive") == "pass"
+
+
+@pytest.mark.parametrize(("changes", "status", "words"), [
+    ({}, "pass", "publicly advertised from 2026-01-05; bids were sealed; opened in public"),
+    ({"public_opening": None}, "unknown", "whether the bids were opened in public is not given"),
+    ({"notice_media": None}, "unknown", "when and where it was publicly advertised is not given"),
+    ({"notice_media": []}, "fail", "no public notice is recorded"),
+    ({"sealed_bids": False}, "fail", "the bids were not sealed"),
+    ({"public_opening": False}, "fail", "the bids were not opened in public"),
+    ({"award_basis": "best_value"}, "fail", "lowest responsive and responsible bidder"),
+    ({"solicitation_method": "competitive_proposals", "award_basis": "best_value"}, "pass",
+     "evaluated by a written method with price among the factors"),
+    ({"solicitation_method": "competitive_proposals", "evaluation_weights": None}, "unknown",
+     "the written evaluation method is not given"),
+    ({"solicitation_method": "competitive_proposals", "evaluation_weights": {"technical": 70, "experience": 30}},
+     "fail", "without price among the factors"),
+])
+def test_above_the_simplified_acquisition_threshold_the_record_must_show_the_method(changes, status, words):
+    lead = {key: value for key, value in contract(**changes).items() if value is not None}
+    result = report(facts("OH", amount=400000, coop=lead, funding=["federal"]))
+    assert status_of(result, SAT) == status
+    assert words in finding(result, SAT)["message"]
+
+
+def test_a_federally_funded_piggyback_is_documented_by_the_buyer():
+    rule = "FEDERAL.federal_overlay.piggyback_documentation"
+    undocumented = report(facts("OH", amount=5000, coop=contract(), funding=["federal"], attest=ALL_ATTESTED))
+    assert status_of(undocumented, rule) == "action" and undocumented["verdict"] == "needs_action"
+    documented = report(facts("OH", amount=5000, coop=contract(), funding=["federal"],
+                              attest={**ALL_ATTESTED, "federal_procurement_documented": True}))
+    assert status_of(documented, rule) == "pass"
+    # States follow their own policies for federal funds (2 CFR 200.317).
+    state = report(facts("OH", agency_type="state_agency", amount=5000, coop=contract(), funding=["federal"]))
+    assert rule not in _rules(state)
+
+
+@pytest.mark.parametrize(("weights", "category", "status"), [
+    ({"price": 60, "local vendor": 10, "technical": 30}, "goods", "fail"),
+    ({"price": 50, "texas principal place of business": 10, "quality": 40}, "services", "fail"),
+    ({"price": 50, "in-state presence": 10, "quality": 40}, "goods", "fail"),
+    ({"price": 40, "location": 20, "qualifications": 40}, "architectural_engineering", "unknown"),
+    ({"price": 40, "technical": 35, "experience": 25}, "goods", "pass"),
+])
+def test_no_geographic_preference_in_evaluating_a_federally_funded_purchase(weights, category, status):
+    rule = "FEDERAL.federal_overlay.geographic_preference"
+    result = report(facts("OH", amount=5000, category=category, funding=["federal"],
+                          coop=contract(solicitation_method="competitive_proposals", award_basis="best_value",
+                                        evaluation_weights=weights)))
+    assert status_of(result, rule) == status
+    # Buying on one's own, the buyer is told before it evaluates.
+    own = report(facts("OH", amount=5000, funding=["federal"]))
+    assert status_of(own, rule) == "action"
+
+
+def test_the_affirmative_steps_are_the_soliciting_agencys_action_above_a_micro_purchase():
+    rule = "FEDERAL.federal_overlay.affirmative_steps"
+    assert status_of(report(facts("OH", amount=50000, funding=["federal"])), rule) == "action"
+    assert rule not in _rules(report(facts("OH", amount=5000, funding=["federal"])))
+    assert status_of(report(facts("OH", agency_type="state_agency", amount=50000, funding=["federal"])), rule) == "action"
 
 
 def test_bonding_for_federally_funded_construction():
@@ -72,11 +136,15 @@ def test_bonding_for_federally_funded_construction():
     assert status_of(result, "FEDERAL.federal_overlay.bonding") == "action"
 
 
-def test_unstated_funding_is_unknown_not_assumed_local():
-    raw = facts("NC", amount=10000)
-    del raw["purchase"]["funding"]
-    result = report(raw)
-    assert status_of(result, "ENGINE.facts.funding") == "unknown" and result["verdict"] == "needs_action"
+def test_funding_must_be_stated_never_assumed_local():
+    for funding in (..., []):
+        raw = facts("NC", amount=10000)
+        if funding is ...:
+            del raw["purchase"]["funding"]
+        else:
+            raw["purchase"]["funding"] = funding
+        with pytest.raises(FactsError, match="purchase.funding"):
+            report(raw)
 
 
 # ----------------------------------------------------------------------------- E-rate

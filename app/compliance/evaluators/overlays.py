@@ -1,11 +1,14 @@
 """federal_overlay (2 CFR 200) and e_rate: rules that come with the money, on top of the state's."""
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from datetime import timedelta
 
 from app.compliance.amounts import Answer, ThresholdAnswer, answer
 from app.compliance.context import CONTRACT, Context
-from app.compliance.findings import Finding, Status, money
+from app.compliance.facts import Contract
+from app.compliance.findings import Finding, Status, money, worst
 from app.compliance.rulebook import Rule, RuleFile
 
 COMPETITIVE_METHODS = ("sealed_bid", "competitive_proposals")
@@ -15,7 +18,6 @@ def evaluate_federal_overlay(rules: list[Rule], ctx: Context, federal: RuleFile)
     """The federal rules that apply to this purchase; the method thresholds read each other
     (quotes matter only below the simplified acquisition threshold)."""
     by_check = {rule.params["check"]: rule for rule in rules}
-    purchase = ctx.facts.purchase
     sat = _limit(federal, "simplified_acquisition", ctx)
     mpt = _limit(federal, "micro_purchase", ctx)
     method = ctx.facts.contract.solicitation_method if ctx.facts.contract else None
@@ -31,14 +33,16 @@ def evaluate_federal_overlay(rules: list[Rule], ctx: Context, federal: RuleFile)
             if finding is not None:
                 findings.append(finding)
         elif check == "noncompetitive" and ctx.route == CONTRACT and method == "none":
-            if mpt.answer == Answer.NOT_REQUIRED:
-                findings.append(Finding(rule.id, Status.PASS, rule.citation,
-                                        f"{money(purchase.amount)} is within the micro-purchase threshold, so a "
-                                        f"noncompetitive purchase is allowed."))
-            else:
-                findings.append(Finding(rule.id, Status.ACTION, rule.citation,
-                                        f"The contract was not competitively procured: {requirement}. Document "
-                                        f"which exception applies, or this purchase is not allowed with federal funds."))
+            findings.append(_noncompetitive(rule, mpt, ctx))
+        elif check == "piggyback_documentation":
+            findings.append(_piggyback_documentation(rule, ctx))
+        elif check == "geographic_preference":
+            finding = _geographic_preference(rule, ctx)
+            if finding is not None:
+                findings.append(finding)
+        elif check == "affirmative_steps" and mpt.answer != Answer.NOT_REQUIRED:
+            # Solicitation lists and the like speak to purchases that are solicited, not micro-purchases.
+            findings.append(Finding(rule.id, Status.ACTION, rule.citation, f"When you solicit: {requirement}."))
         elif check in ("cost_price_analysis", "bonding"):
             finding = _above_sat_duty(rule, sat)
             if finding is not None:
@@ -65,9 +69,15 @@ def _sat_finding(rule: Rule, sat: ThresholdAnswer, ctx: Context, method: str | N
                        f"With federal funds, {value} is {sat.limit.phrase}, the simplified acquisition threshold: "
                        f"{rule.params['requirement']}.")
     if method in COMPETITIVE_METHODS:
-        return Finding(rule.id, Status.PASS, rule.citation,
-                       f"{value} is {sat.limit.phrase}; the lead used a formal method "
-                       f"({method.replace('_', ' ')}), as 2 CFR 200.320(b) requires.")
+        # A method's name is not evidence: the record must show the method's elements.
+        parts = formal_method_evidence(ctx.facts.contract)
+        status = worst([s for s, _ in parts])
+        shown = [text for s, text in parts if s == status or status == Status.PASS]
+        lead_in = {Status.PASS: "the record shows", Status.FAIL: "but", Status.UNKNOWN: "but the record does not show "
+                   "all its elements:"}[status]
+        return Finding(rule.id, status, rule.citation,
+                       f"{value} is {sat.limit.phrase}, so 2 CFR 200.320(b) requires a formal method; the lead used "
+                       f"{method.replace('_', ' ')}s, {lead_in} " + "; ".join(shown) + ".")
     if method is None:
         return Finding(rule.id, Status.UNKNOWN, rule.citation,
                        f"{value} is {sat.limit.phrase}, so a formal method is required; the lead's method is not "
@@ -76,6 +86,100 @@ def _sat_finding(rule: Rule, sat: ThresholdAnswer, ctx: Context, method: str | N
     return Finding(rule.id, Status.ACTION, rule.citation,
                    f"{value} is {sat.limit.phrase}, and the contract was not procured by a formal method: "
                    f"{rule.params['requirement']}, unless a noncompetitive exception applies.")
+
+
+def formal_method_evidence(contract: Contract) -> list[tuple[Status, str]]:
+    """The elements of a formal method (2 CFR 200.320(b)) that the contract's record shows or
+    contradicts: public advertising, then sealed bids opened in public and awarded to the lowest
+    responsible bidder, or proposals evaluated by a written method that weighs price."""
+    parts = []
+    if contract.notice_first_published is None or contract.notice_media is None:
+        parts.append((Status.UNKNOWN, "when and where it was publicly advertised is not given "
+                                      "(contract.notice_first_published, contract.notice_media)"))
+    elif not contract.notice_media:
+        parts.append((Status.FAIL, "no public notice is recorded"))
+    else:
+        parts.append((Status.PASS, f"publicly advertised from {contract.notice_first_published.isoformat()}"))
+    if contract.solicitation_method == "sealed_bid":
+        parts.append(tri_fact(contract.sealed_bids, "bids were sealed", "the bids were not sealed",
+                              "whether the bids were sealed is not given (contract.sealed_bids)"))
+        parts.append(tri_fact(contract.public_opening, "opened in public", "the bids were not opened in public",
+                              "whether the bids were opened in public is not given (contract.public_opening)"))
+        basis = contract.award_basis
+        parts.append(tri_fact(None if basis is None else basis == "lowest_responsible_bidder",
+                              "awarded to the lowest responsible bidder",
+                              "sealed bids must be awarded to the lowest responsive and responsible bidder",
+                              "the award basis is not given (contract.award_basis)"))
+    else:
+        weights = contract.evaluation_weights
+        if weights is None:
+            parts.append((Status.UNKNOWN, "the written evaluation method is not given (contract.evaluation_weights)"))
+        elif not price_factors(weights):
+            parts.append((Status.FAIL, "the proposals were evaluated without price among the factors"))
+        else:
+            parts.append((Status.PASS, "evaluated by a written method with price among the factors"))
+    return parts
+
+
+def tri_fact(value: bool | None, yes: str, no: str, missing: str) -> tuple[Status, str]:
+    if value is None:
+        return Status.UNKNOWN, missing
+    return (Status.PASS, yes) if value else (Status.FAIL, no)
+
+
+def price_factors(weights: Mapping[str, float]) -> list[str]:
+    return [key for key in weights if "price" in key.lower() or "cost" in key.lower()]
+
+
+def _noncompetitive(rule: Rule, mpt: ThresholdAnswer, ctx: Context) -> Finding:
+    value = money(ctx.facts.purchase.amount)
+    if mpt.answer == Answer.NOT_REQUIRED:
+        return Finding(rule.id, Status.PASS, rule.citation,
+                       f"{value} is within the micro-purchase threshold, so a noncompetitive purchase is allowed.")
+    if mpt.answer == Answer.UNKNOWN:
+        return Finding(rule.id, Status.UNKNOWN, rule.citation,
+                       f"The contract was not competitively procured, and whether {value} is a micro-purchase is not "
+                       f"known ({mpt.reason}): {rule.params['requirement']}.")
+    return Finding(rule.id, Status.FAIL, rule.citation,
+                   f"The contract was not competitively procured, and nothing on record shows an exception: "
+                   f"{rule.params['requirement']}. Federal funds cannot pay for this purchase as described.")
+
+
+def _piggyback_documentation(rule: Rule, ctx: Context) -> Finding:
+    if ctx.facts.attestations.federal_procurement_documented is True:
+        return Finding(rule.id, Status.PASS, rule.citation,
+                       "Documented: the lead's procurement met 2 CFR 200.318-200.327 and covers this purchase.")
+    requirement = rule.params["requirement"]
+    return Finding(rule.id, Status.ACTION, rule.citation,
+                   f"Federal funds: {requirement[0].upper()}{requirement[1:]}. Not yet confirmed: document it, then "
+                   f"set attestations.federal_procurement_documented to true.")
+
+
+GEOGRAPHIC_FACTOR = re.compile(r"\b(local|in[-_ ]?state|resident|geographic\w*|location|principal[-_ ]place|"
+                               r"home[-_ ]state)\b", re.IGNORECASE)
+
+
+def _geographic_preference(rule: Rule, ctx: Context) -> Finding | None:
+    requirement = rule.params["requirement"]
+    if ctx.route != CONTRACT:
+        return Finding(rule.id, Status.ACTION, rule.citation,
+                       f"When you evaluate bids or proposals paid with federal funds, do not apply your state's "
+                       f"in-state or local preference: {requirement}.")
+    weights = ctx.facts.contract.evaluation_weights
+    if weights is None:
+        return None  # what the record cannot show is part of the documentation the buyer keeps
+    local = [key for key in weights if GEOGRAPHIC_FACTOR.search(key)]
+    if not local:
+        return Finding(rule.id, Status.PASS, rule.citation,
+                       "No geographic preference is among the lead's evaluation factors.")
+    factors = ", ".join(f"“{key}”" for key in local)
+    if ctx.facts.purchase.category == "architectural_engineering":
+        return Finding(rule.id, Status.UNKNOWN, rule.citation,
+                       f"The lead weighed {factors}; for architectural and engineering services geographic location "
+                       f"may be a criterion only if enough qualified firms remained to compete, which the record "
+                       f"does not show.")
+    return Finding(rule.id, Status.FAIL, rule.citation,
+                   f"The lead weighed {factors} in its evaluation: {requirement}.")
 
 
 def _mpt_finding(rule: Rule, mpt: ThresholdAnswer, sat: ThresholdAnswer, ctx: Context,
@@ -155,7 +259,7 @@ def _price_primary(rule: Rule, ctx: Context) -> Finding:
                                                                 "responsible bidder), so price was the primary factor.")
         return Finding(rule.id, Status.UNKNOWN, rule.citation,
                        f"The evaluation weights are not given (contract.evaluation_weights): {requirement}.")
-    price_keys = [k for k in weights if "price" in k.lower() or "cost" in k.lower()]
+    price_keys = price_factors(weights)
     price = sum(weights[k] for k in price_keys)
     others = [w for k, w in weights.items() if k not in price_keys]
     if price_keys and all(price > w for w in others):

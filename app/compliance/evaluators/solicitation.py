@@ -95,6 +95,8 @@ def evaluate_opening_award(rule: Rule, ctx: Context) -> Finding | None:
             parts.append((Status.FAIL, "sealed bids are required"))
         elif params["sealed_bids_required"] == "unknown":
             parts.append((Status.UNKNOWN, "bids were not sealed, and whether that is allowed is not on file"))
+    if params.get("public_opening") is True and contract.solicitation_method == "sealed_bid":
+        parts.append(_public_opening(contract.public_opening))
     if "award_bases" in params:
         parts.append(_award_basis(params, ctx))
     minimum = params.get("minimum_bids")
@@ -106,6 +108,14 @@ def evaluate_opening_award(rule: Rule, ctx: Context) -> Finding | None:
         else:
             parts.append((Status.PASS, f"{contract.bids_received} bids received"))
     return _combine(rule, parts, "The lead agency's opening and award") if parts else None
+
+
+def _public_opening(opened_in_public: bool | None) -> tuple[Status, str]:
+    if opened_in_public is None:
+        return Status.UNKNOWN, "whether the bids were opened in public is not given (contract.public_opening)"
+    if opened_in_public:
+        return Status.PASS, "bids were opened in public"
+    return Status.FAIL, "bids must be opened in public"
 
 
 def _award_basis(params: Params, ctx: Context) -> tuple[Status, str]:
