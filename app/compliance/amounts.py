@@ -27,6 +27,10 @@ class Limit:
     comparator: str      # gt | gte | unknown
     alternative: Limit | None = None
     alternative_when: str | None = None
+    # The other reading's amount is not on file but can only be lower (Pennsylvania 2024: the
+    # published figure used a 3.7% change where the law caps it at 3%): at or over this amount
+    # both readings require it.
+    alternative_at_most: bool = False
     note: str | None = None
 
     @property
@@ -71,7 +75,8 @@ def answer(params: Mapping[str, Any], value: float, on: date, *, value_is_minimu
     figure (a 12-month aggregate) is at least `value`, so only a "required" is certain."""
     limit = limit_on(params, on)
     result = _compare(limit, value)
-    if result.answer in (Answer.REQUIRED, Answer.NOT_REQUIRED) and limit.alternative is not None:
+    both_require = result.answer == Answer.REQUIRED and limit.alternative_at_most
+    if result.answer in (Answer.REQUIRED, Answer.NOT_REQUIRED) and limit.alternative is not None and not both_require:
         other = _compare(limit.alternative, value)
         if other.answer != result.answer:
             return ThresholdAnswer(Answer.UNKNOWN, limit,
@@ -97,12 +102,13 @@ def _compare(limit: Limit, value: float) -> ThresholdAnswer:
     return ThresholdAnswer(Answer.REQUIRED if over else Answer.NOT_REQUIRED, limit)
 
 
-def _alternative(raw: Mapping[str, Any] | None, comparator: str, on: date) -> tuple[Limit | None, str | None]:
+def _alternative(raw: Mapping[str, Any] | None, comparator: str,
+                 on: date) -> tuple[Limit | None, str | None, bool]:
     if not raw:
-        return None, None
+        return None, None, False
     # Outside its dates the alternative reading still exists, but its amount is not on file.
     amount = raw["amount"] if _within(raw, on) else UNKNOWN
-    return Limit(amount, raw.get("comparator", comparator)), raw["when"]
+    return Limit(amount, raw.get("comparator", comparator)), raw["when"], bool(raw.get("at_most_primary"))
 
 
 def _within(entry: Mapping[str, Any], on: date) -> bool:

@@ -94,7 +94,8 @@ def _state_findings(ctx: Context) -> list[Finding]:
         conditions = [r for r in conditions if r.applies_to.routes and NO_CONTRACT in r.applies_to.routes]
     findings.extend(evaluate_coop_condition(rule, ctx) for rule in conditions)
     findings.extend(evaluate_temporal(rule, ctx) for rule in of_kind("temporal"))
-    findings.extend(_lead_solicitation_findings(ctx))
+    if path.lead_rules_apply:
+        findings.extend(_lead_solicitation_findings(ctx))
     return findings
 
 

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from app.compliance.context import entity_matches
-from app.compliance.evaluators.solicitation import counted_days
+from app.compliance.evaluators.solicitation import counted_days, media_options
 from app.compliance.rulebook import DEFAULT_RULES_DIR, load_rulebook, rules_version
 
 RULES_DIR = DEFAULT_RULES_DIR
@@ -33,7 +33,7 @@ class NoticeRule:
     rule_id: str
     min_days: int | None
     counting: str  # calendar_days | full_days_between
-    media: tuple[str, ...]
+    media: tuple[frozenset[str], ...]  # the lawful ways: one medium, or several together
     citation: str
     source: str
     as_of: str
@@ -72,7 +72,7 @@ def notice_rule_for(state: str | None, agency_type: Any) -> NoticeRule | None:
             rule_id=rule.id,
             min_days=int(min_days) if enforceable else None,
             counting=params["counting"],
-            media=tuple(media) if isinstance(media, list) else (),
+            media=media_options(media) if isinstance(media, list) else (),
             citation=rule.citation,
             source=rule.source,
             as_of=rule.as_of,

@@ -27,8 +27,9 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import exists, or_, select
 
-from app.compliance.engine import check
+from app.compliance.engine import evaluate
 from app.compliance.facts import FactsError, parse_facts
+from app.compliance.findings import Status, plain_message
 from app.compliance.rulebook import RuleBook, load_rulebook
 from app.compliance.rules import ENTITY_TYPE
 from app.contracts.facts import contract_facts
@@ -44,6 +45,8 @@ VERDICT_ELIGIBILITY = {"allowed": Eligibility.ALLOWED, "needs_action": Eligibili
 # this long even when no rule file changed.
 RECOMPUTE_AFTER = timedelta(days=30)
 STALE_BATCH = 500
+OPEN = (Status.ACTION, Status.UNKNOWN)
+MAX_STEPS, STEP_LENGTH = 6, 160
 
 
 def buyer_agency_type(contract: Contract) -> str:
@@ -75,16 +78,27 @@ def unusable_without_asking(contract: Contract, state: str, today: date) -> bool
 
 
 def eligibility_in(contract: Contract, state: str, today: date, rulebook: RuleBook,
-                   facts: dict[str, Any] | None = None) -> Eligibility:
+                   facts: dict[str, Any] | None = None) -> tuple[Eligibility, list[str]]:
+    """The registry's answer for this state, and (when it needs action) the steps why, in words."""
     if unusable_without_asking(contract, state, today):
-        return Eligibility.NOT_USABLE
+        return Eligibility.NOT_USABLE, []
     try:
         parsed = parse_facts(representative_facts(contract, state, today, facts))
     except FactsError as exc:
         # The contract's own facts do not parse: nothing can be promised for it anywhere.
         current_app.logger.warning("contract %s: facts refused by the engine: %s", contract.number, exc.message)
-        return Eligibility.NOT_USABLE
-    return VERDICT_ELIGIBILITY[check(parsed, rulebook)["verdict"]]
+        return Eligibility.NOT_USABLE, []
+    report = evaluate(parsed, rulebook)
+    eligibility = VERDICT_ELIGIBILITY[report.verdict.value]
+    if eligibility != Eligibility.NEEDS_ACTION:
+        return eligibility, []
+    return eligibility, [step_words(f.message) for f in report.findings if f.status in OPEN][:MAX_STEPS]
+
+
+def step_words(message: str) -> str:
+    """A finding as one short step: its first sentence in plain words, at most STEP_LENGTH long."""
+    sentence = plain_message(message).split(". ")[0].rstrip(".")
+    return sentence if len(sentence) <= STEP_LENGTH else sentence[:STEP_LENGTH - 1].rsplit(" ", 1)[0] + "…"
 
 
 def refresh_eligibility(contract: Contract, rulebook: RuleBook | None = None) -> None:
@@ -99,7 +113,7 @@ def refresh_eligibility(contract: Contract, rulebook: RuleBook | None = None) ->
         if row is None:
             row = ContractEligibility(state=state)
             contract.eligibility.append(row)
-        row.eligibility = eligibility_in(contract, state, today, rulebook, facts)
+        row.eligibility, row.open_steps = eligibility_in(contract, state, today, rulebook, facts)
         row.rules_version = rulebook.version
         row.computed_at = now
     for row in existing.values():  # a state whose rule file was removed

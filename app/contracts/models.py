@@ -246,6 +246,8 @@ class ContractEligibility(db.Model):
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"), primary_key=True)
     state: Mapped[str] = mapped_column(String(2), primary_key=True)
     eligibility: Mapped[Eligibility] = mapped_column(enum_type(Eligibility))
+    # Needs action: the steps (short, in words) that keep it from "allowed", shown under the badge.
+    open_steps: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     rules_version: Mapped[str] = mapped_column(String(64))
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -139,9 +139,8 @@ def run_check(user: User, contract: Contract, *, amount: Decimal, aggregate_12mo
         report = engine.check(parse_facts(raw))
     except FactsError as exc:
         if exc.field == "purchase.agency_state":
-            raise DomainError(f"CoopBid has no procurement rules for your agency's state "
-                              f"({user.organization.state}) yet, so it cannot check a purchase for you. "
-                              "Ask your counsel whether you may use this contract.") from None
+            raise DomainError("Your agency's state is not set, and the check depends on it: an administrator "
+                              "sets it in the organization's settings.") from None
         if exc.field and exc.field.startswith("contract."):
             raise DomainError(f"This contract's record is incomplete for a compliance check ({exc.message}); "
                               "the lead agency or the registrant must correct it.") from None

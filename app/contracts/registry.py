@@ -88,6 +88,8 @@ class RegistryResults:
     page: Pagination
     # contract id -> its eligibility in the state asked about (empty when no state was chosen)
     eligibility: dict[int, Eligibility] = field(default_factory=dict)
+    # contract id -> what keeps it at "needs action" there, in words
+    open_steps: dict[int, list[str]] = field(default_factory=dict)
     words: tuple[str, ...] = ()
 
 
@@ -129,12 +131,16 @@ def search_contracts(
     result = db.paginate(stmt, page=max(page, 1), per_page=min(max(per_page, 1), MAX_PER_PAGE),
                          error_out=False, count=True)
     eligibility: dict[int, Eligibility] = {}
+    open_steps: dict[int, list[str]] = {}
     if usable_in_state and result.items:
-        rows = db.session.execute(select(ContractEligibility.contract_id, ContractEligibility.eligibility).where(
+        rows = db.session.execute(select(ContractEligibility.contract_id, ContractEligibility.eligibility,
+                                         ContractEligibility.open_steps).where(
             ContractEligibility.state == usable_in_state,
             ContractEligibility.contract_id.in_([c.id for c in result.items])))
-        eligibility = {contract_id: level for contract_id, level in rows}
-    return RegistryResults(result, eligibility, tuple(words))
+        for contract_id, level, steps in rows:
+            eligibility[contract_id] = level
+            open_steps[contract_id] = steps or []
+    return RegistryResults(result, eligibility, open_steps, tuple(words))
 
 
 def _eager() -> list:

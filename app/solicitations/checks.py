@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from app.compliance.evaluators.solicitation import MEDIUM_PHRASE
+from app.compliance.evaluators.solicitation import media_phrase
 from app.compliance.rules import notice_rule_for
 from app.core import clock
 from app.solicitations.models import NOTICE_MEDIUM_FACT, Solicitation, SolicitationType
@@ -96,9 +96,9 @@ def notice_media_problems(s: Solicitation) -> list[str]:
     if rule is None or not rule.media or not s.notices:
         return []
     recorded = {NOTICE_MEDIUM_FACT.get(n.medium.value) for n in s.notices}
-    if recorded & set(rule.media):
+    if any(option <= recorded for option in rule.media):
         return []
-    accepted = " or ".join(MEDIUM_PHRASE.get(m, m) for m in rule.media)
+    accepted = media_phrase(rule.media)
     return [f"{s.agency.state_name} requires the notice to appear in {accepted} ({rule.citation}); "
             "record a notice in one of them."]
 

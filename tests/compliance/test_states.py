@@ -128,15 +128,26 @@ CASES = [
     ("TX municipality after 2025-09-01", facts("TX", agency_type="municipality", amount=75000, date="2025-10-01"),
      "TX.threshold.municipality", "pass", None),
     ("TX cooperative with an out-of-state lead", facts("TX", amount=300000, coop=contract(lead_agency_state="OK")),
-     "TX.coop_authority.cooperative_program", "pass", "allowed"),
+     "TX.coop_authority.cooperative_program_school_district", "pass", "needs_action"),
+    ("TX participation not yet joined", facts("TX", amount=300000, coop=contract(lead_agency_state="OK")),
+     "TX.coop_conditions.participation", "action", "needs_action"),
+    ("TX participant buys off an out-of-state lead", facts(
+        "TX", amount=300000, coop=contract(lead_agency_state="OK"), attest={"participation_agreement_signed": True}),
+     "TX.coop_conditions.participation", "pass", "allowed"),
     ("TX private GPO not in the text", facts("TX", amount=300000, coop=contract(lead_agency_type="private_gpo")),
-     "TX.coop_authority.cooperative_program", "unknown", "needs_action"),
-    ("TX in-state lead gave 13 days of notice", facts("TX", amount=300000, coop=contract(
-        lead_agency_state="TX", award_basis="best_value", notice_first_published="2026-01-23")),
-     "TX.notice.school_district", "fail", "not_allowed"),
-    ("TX in-state lead gave 14 days of notice", facts("TX", amount=300000, coop=contract(
-        lead_agency_state="TX", award_basis="best_value", notice_first_published="2026-01-22")),
-     "TX.notice.school_district", "pass", "allowed"),
+     "TX.coop_authority.cooperative_program_school_district", "unknown", "needs_action"),
+    ("TX another state's state agency not in the text", facts(
+        "TX", amount=300000, coop=contract(lead_agency_state="OK", lead_agency_type="state_agency")),
+     "TX.coop_authority.cooperative_program_school_district", "unknown", "needs_action"),
+    ("TX construction not settled", facts("TX", amount=300000, category="construction", coop=contract()),
+     "TX.coop_authority.cooperative_program_school_district", "unknown", "needs_action"),
+    ("TX county services not settled", facts("TX", agency_type="county", amount=300000, category="services",
+                                             coop=contract()),
+     "TX.coop_authority.cooperative_program_local_government", "unknown", "needs_action"),
+    ("TX participant off an in-state lead with 13 days of notice", facts("TX", amount=300000, coop=contract(
+        lead_agency_state="TX", award_basis="best_value", notice_first_published="2026-01-23"),
+        attest={"participation_agreement_signed": True}),
+     "TX.coop_conditions.participation", "pass", "allowed"),
     # ------------------------------------------------------------------ Colorado
     ("CO threshold is local policy", facts("CO", amount=30000), "CO.threshold.local_policy", "unknown", "needs_action"),
     ("CO cooperative with agreement", facts("CO", amount=300000, coop=contract(), attest=ALL_ATTESTED),
@@ -180,10 +191,32 @@ CASES = [
         "UT", amount=300000, coop=contract(lead_agency_state="UT", lead_agency_type="state_agency",
                                            notice_first_published="2026-01-20")),
      "UT.coop_conditions.state_contract_for_public_entities", "pass", None),
-    ("UT state contract without the clause", facts(
+    ("UT state contract without the clause: sign the addendum", facts(
         "UT", amount=300000, coop=contract(lead_agency_state="UT", lead_agency_type="state_agency",
                                            cooperative_clause=False)),
-     "UT.coop_conditions.state_contract_for_public_entities", "fail", "not_allowed"),
+     "UT.coop_conditions.state_contract_for_public_entities", "action", "needs_action"),
+    ("UT state contract without the clause, addendum signed", facts(
+        "UT", amount=300000, coop=contract(lead_agency_state="UT", lead_agency_type="state_agency",
+                                           cooperative_clause=False), attest={"participation_agreement_signed": True}),
+     "UT.coop_conditions.state_contract_for_public_entities", "pass", None),
+    ("UT administering unit that used no competition", facts(
+        "UT", amount=300000, coop=contract(lead_agency_state="UT", lead_agency_type="state_agency",
+                                           solicitation_method="none"), attest=ALL_ATTESTED),
+     "UT.coop_conditions.administering_unit_compliance", "fail", "not_allowed"),
+    ("CO administering unit that used no competition", facts("CO", amount=300000, coop=contract(solicitation_method="none"),
+                                                            attest=ALL_ATTESTED),
+     "CO.coop_conditions.administering_unit_compliance", "fail", "not_allowed"),
+    ("CO administering unit's opening not on record", facts(
+        "CO", amount=300000, coop={k: v for k, v in contract().items() if k != "public_opening"}, attest=ALL_ATTESTED),
+     "CO.coop_conditions.administering_unit_compliance", "unknown", "needs_action"),
+    ("CO administering unit's competition on record", facts("CO", amount=300000, coop=contract(), attest=ALL_ATTESTED),
+     "CO.coop_conditions.administering_unit_compliance", "pass", "allowed"),
+    ("CO professional services not settled", facts("CO", amount=300000, category="professional_services",
+                                                  coop=contract(), attest=ALL_ATTESTED),
+     "CO.coop_authority.public_procurement_units", "unknown", "needs_action"),
+    ("PA no-bid lead is not deemed compliant", facts("PA", amount=300000, coop=contract(solicitation_method="none"),
+                                                    attest=ALL_ATTESTED),
+     "PA.coop_conditions.administering_unit_compliance", "fail", "not_allowed"),
     ("UT another local's contract rests on unretrieved text", facts("UT", amount=300000, coop=contract(lead_agency_state="UT")),
      "UT.coop_authority.cooperative_procurement", "unknown", "needs_action"),
     ("UT notice shortened needs a written statement", facts(
@@ -211,8 +244,12 @@ CASES = [
      "not_allowed"),
     ("PA 2024 under the limit: quotes", facts("PA", amount=23199, date="2024-05-01"), "PA.threshold.quotes", "action",
      "needs_action"),
-    ("PA 2024 under the quote limit", facts("PA", amount=12000, date="2024-05-01"), "PA.threshold.quotes", "pass",
-     "allowed"),
+    # The published 2024 figures used a 3.7% change where the law caps it at 3%: below them the
+    # capped (lower) figure might apply, so the answer is unknown.
+    ("PA 2024 just under the limit: in doubt", facts("PA", amount=23199, date="2024-05-01"), "PA.threshold.formal",
+     "unknown", "needs_action"),
+    ("PA 2024 under the quote limit: in doubt", facts("PA", amount=12000, date="2024-05-01"), "PA.threshold.quotes",
+     "unknown", "needs_action"),
     ("PA 2025 limit unknown", facts("PA", amount=20000, date="2025-05-01"), "PA.threshold.formal", "unknown",
      "needs_action"),
     ("PA cooperative with agreement", facts("PA", amount=300000, coop=contract(), attest=ALL_ATTESTED),
@@ -259,7 +296,10 @@ CASES = [
      "GA.notice.goods_services", "fail", "not_allowed"),
     ("GA county with an out-of-state lead and a resolution", facts(
         "GA", amount=150000, agency_type="county", coop=contract(), attest=ALL_ATTESTED),
-     "GA.coop_conditions.interstate_resolution", "pass", "allowed"),
+     "GA.coop_conditions.interstate_resolution", "pass", "needs_action"),
+    ("GA out-of-state leads are unknown in the reference", facts(
+        "GA", amount=150000, agency_type="county", coop=contract(), attest=ALL_ATTESTED),
+     "GA.coop_authority.local_governments", "unknown", "needs_action"),
     ("GA school district with an out-of-state lead", facts("GA", amount=150000, coop=contract()),
      "GA.coop_authority.school_districts", "unknown", "needs_action"),
     # ------------------------------------------------------------------ Florida
@@ -269,7 +309,12 @@ CASES = [
      "needs_action"),
     ("FL state term contract", facts("FL", amount=300000, coop=contract(lead_agency_state="FL",
                                                                         lead_agency_type="state_agency")),
-     "FL.coop_authority.school_districts", "pass", None),
+     "FL.coop_authority.state_term_contracts", "pass", None),
+    ("FL state term contract for construction is not settled", facts(
+        "FL", amount=300000, category="construction", coop=contract(lead_agency_state="FL", lead_agency_type="state_agency")),
+     "FL.coop_authority.state_term_contracts", "unknown", "needs_action"),
+    ("FL national cooperative is not settled", facts("FL", amount=300000, coop=contract(lead_agency_type="public_cooperative")),
+     "FL.coop_authority.school_districts", "unknown", "needs_action"),
     # ------------------------------------------------------------------ New York
     ("NY purchase at $20k (gt)", facts("NY", amount=20000), "NY.threshold.purchase_contracts", "pass", None),
     ("NY purchase over $20k", facts("NY", amount=25000), "NY.threshold.purchase_contracts", "fail", "not_allowed"),

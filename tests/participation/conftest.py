@@ -38,7 +38,8 @@ from tests.evaluation.conftest import (  # noqa: F401  (fixtures shared with the
 from tests.evaluation.test_contract_documents import contract_number  # noqa: F401
 
 ATTESTATION_KEYS = ("same_or_better_terms", "board_approval_regular_meeting", "best_value_authorized",
-                    "interlocal_agreement_filed_or_posted", "participation_agreement_signed", "written_determination")
+                    "interlocal_agreement_filed_or_posted", "participation_agreement_signed", "written_determination",
+                    "federal_procurement_documented")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.compliance.context import CATEGORY_PHRASE, PUBLIC_BODY_TYPES, Context, entity_matches
+from app.compliance.evaluators.evidence import formal_method_evidence, online_notice
 from app.compliance.findings import Finding, Status, money, tri, worst
 from app.compliance.rulebook import Params, Rule
 
@@ -19,6 +20,9 @@ class CoopPath:
     finding: Finding
     conditions_apply: bool  # False below the formal range of a formal-range-only exception
     informal_rules_apply: bool  # then the state's quote rules govern the purchase instead
+    # Whether an in-state lead's notice and opening rules are conditions of this path (Texas
+    # § 271.102(c): buying as a participant satisfies any law requiring competitive bids).
+    lead_rules_apply: bool = True
 
 
 def evaluate_coop_authority(rules: list[Rule], ctx: Context, formal_required: bool | None) -> CoopPath:
@@ -49,7 +53,8 @@ def evaluate_coop_authority(rules: list[Rule], ctx: Context, formal_required: bo
     status = worst([s for s, _ in parts])
     shown = [text for s, text in parts if s == status and text]
     return CoopPath(Finding(rule.id, status, rule.citation, " ".join(shown)),
-                    conditions_apply=True, informal_rules_apply=False)
+                    conditions_apply=True, informal_rules_apply=False,
+                    lead_rules_apply=params.get("lead_solicitation_rules", True))
 
 
 def _authorized(params: Params, ctx: Context) -> tuple[Status, str]:
@@ -74,9 +79,8 @@ def _lead_allowed(params: Params, ctx: Context) -> tuple[Status, str]:
 
 
 def _scope(params: Params, ctx: Context) -> tuple[Status, str]:
-    scope = params.get("scope")
-    if scope is None:  # the sources record no limit on what may be bought
-        return Status.PASS, ""
+    # Silence is unknown: a category the rule file does not name may or may not be reachable.
+    scope = params.get("scope") or {}
     category = ctx.facts.purchase.category
     status = tri(scope.get(category, "unknown"))
     note = f" {params['scope_note']}" if params.get("scope_note") else ""
@@ -112,6 +116,8 @@ def evaluate_coop_condition(rule: Rule, ctx: Context) -> Finding:
     status, observation = {
         "cooperative_clause": _clause,
         "lead_method": _lead_method,
+        "lead_competition": _lead_competition,
+        "lead_notice_online": _lead_notice_online,
         "award_age": _award_age,
         "attestation": _attestation,
         "best_value_authorization": _best_value,
@@ -126,7 +132,16 @@ def _clause(params: Params, ctx: Context) -> tuple[Status, str]:
     clause = ctx.facts.contract.cooperative_clause
     if clause is None:
         return Status.UNKNOWN, "Whether the solicitation said so is not given (contract.cooperative_clause)."
-    return (Status.PASS, "The solicitation said so.") if clause else (Status.FAIL, "The solicitation did not.")
+    if clause:
+        return Status.PASS, "The solicitation said so."
+    otherwise = params.get("otherwise")
+    if otherwise is None:
+        return Status.FAIL, "The solicitation did not."
+    # The law offers another way in (Utah: a participating addendum) rather than closing the contract.
+    if getattr(ctx.facts.attestations, otherwise["attestation"]) is True:
+        return Status.PASS, f"The solicitation did not, and {otherwise['step']}: confirmed."
+    return Status.ACTION, (f"The solicitation did not: {otherwise['step']}. Not yet confirmed: do it, then set "
+                           f"attestations.{otherwise['attestation']} to true.")
 
 
 def _lead_method(params: Params, ctx: Context) -> tuple[Status, str]:
@@ -139,6 +154,24 @@ def _lead_method(params: Params, ctx: Context) -> tuple[Status, str]:
     return status, {Status.PASS: f"The lead used {label}.",
                     Status.FAIL: f"The lead used {label}, which does not qualify.",
                     Status.UNKNOWN: f"The lead used {label}; whether that qualifies is not settled by the sources."}[status]
+
+
+def _lead_competition(params: Params, ctx: Context) -> tuple[Status, str]:
+    """The lead's competition as its record shows it: an accepted method, then the method's
+    elements (public notice, sealed bids opened in public, or a written evaluation weighing price).
+    A label alone proves nothing; what the record does not show stays unknown."""
+    method_status, method_text = _lead_method(params, ctx)
+    if method_status == Status.FAIL or ctx.facts.contract.solicitation_method in (None, "none"):
+        return method_status, method_text
+    parts = [(method_status, method_text.rstrip(".")), *formal_method_evidence(ctx.facts.contract)]
+    status = worst([s for s, _ in parts])
+    shown = [text for s, text in parts if s == status or status == Status.PASS]
+    return status, "; ".join(shown[:1] + [t[0].lower() + t[1:] for t in shown[1:]]) + "."
+
+
+def _lead_notice_online(params: Params, ctx: Context) -> tuple[Status, str]:
+    status, text = online_notice(ctx.facts.contract)
+    return status, f"{text[0].upper()}{text[1:]}."
 
 
 def _award_age(params: Params, ctx: Context) -> tuple[Status, str]:

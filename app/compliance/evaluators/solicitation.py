@@ -51,16 +51,35 @@ def evaluate_notice(rule: Rule, ctx: Context) -> Finding:
     return _combine(rule, parts, "The lead agency's notice")
 
 
+def media_options(media: list) -> tuple[frozenset[str], ...]:
+    """A rule's media as the ways a notice can be lawful: each item is one medium, or a list of
+    media that are all needed together (Maryland: an electronic posting AND a physical one)."""
+    return tuple(frozenset(item) if isinstance(item, list) else frozenset([item]) for item in media)
+
+
+def media_phrase(options: tuple[frozenset[str], ...]) -> str:
+    return " or ".join(" and ".join(MEDIUM_PHRASE[m] for m in sorted(option)) for option in options)
+
+
 def _media(params: Params, ctx: Context) -> tuple[Status, str]:
     media, given = params["media"], ctx.facts.contract.notice_media
     if media == "unknown":
         return Status.UNKNOWN, f"the notice media {ctx.state_name} requires are not on file"
-    accepted = " or ".join(MEDIUM_PHRASE[m] for m in media)
+    options = media_options(media)
+    accepted = media_phrase(options)
     if given is None:
         return Status.UNKNOWN, f"the notice media are not given (contract.notice_media); {accepted} is required"
-    if given & set(media):
-        return Status.PASS, f"published in {accepted}"
-    return Status.FAIL, f"the notice must appear in {accepted}"
+    met = [option for option in options if option <= given]
+    if not met:
+        return Status.FAIL, f"the notice must appear in {accepted}"
+    # A medium that is lawful alone only on a condition the facts cannot show (North Carolina:
+    # advertising solely by electronic means needs the governing board's decision).
+    conditional = params.get("media_alone_needs", {})
+    unconditional = [option for option in met if not (len(option) == 1 and next(iter(option)) in conditional)]
+    if unconditional:
+        return Status.PASS, f"published in {media_phrase(tuple(unconditional))}"
+    notes = "; ".join(conditional[next(iter(option))] for option in met)
+    return Status.UNKNOWN, f"published only in {media_phrase(tuple(met))}, which is enough only if {notes}"
 
 
 def _extra_postings(params: Params, ctx: Context) -> list[tuple[Status, str]]:
