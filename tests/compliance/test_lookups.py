@@ -37,10 +37,12 @@ def test_notice_rule_for_knows_nothing(state, agency_type):
     assert rule is None or rule.min_days is None
 
 
-def test_protest_period_comes_from_the_state_where_known():
+def test_protest_period_is_the_agency_setting_where_no_state_rule_is_on_file():
     oregon = SimpleNamespace(state="OR", agency_type=AgencyType.COUNTY, protest_period_days=10, name="Lane County")
+    # ORS 279B.135's 7 days are a notice of intent before the award, not a protest window: the
+    # agency's own period stands.
     period = protest_period_for(oregon)
-    assert period.days == 7 and "ORS 279B.135" in period.source
+    assert period.days == 10 and period.source == "Lane County's protest period setting"
     virginia = SimpleNamespace(state="VA", agency_type=AgencyType.SCHOOL_DISTRICT, protest_period_days=12,
                                name="Ashford County Public Schools")
     assert protest_period_for(virginia).days == 12
