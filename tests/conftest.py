@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from app import create_app
 from app.core import clock
@@ -157,6 +159,31 @@ def make_user(app, make_org):
             return UserInfo(user.id, email, password, org_id)
 
     return make
+
+
+@contextmanager
+def counting_statements(app) -> Iterator[list[str]]:
+    """The SQL statements run inside the block: what "constant queries per page" tests count."""
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def page_statements(app, client: Client, path: str) -> tuple[int, str]:
+    """How many SQL statements one GET of `path` runs, and the page (which must load)."""
+    with counting_statements(app) as statements:
+        response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return len(statements), response.get_data(as_text=True)
 
 
 def login(client: Client, user: UserInfo | str, password: str | None = None):

@@ -1,5 +1,5 @@
 """Organization administration: members, roles, invitations, settings; platform onboarding."""
-from flask import flash, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -14,10 +14,9 @@ from app.accounts.forms import (
     VendorSettingsForm,
 )
 from app.accounts.models import AgencyType, Invitation, Organization, User
-from app.core.errors import DomainError
 from app.core.permissions import forbid_unless, get_or_404, roles_required
 from app.core.roles import OrganizationKind, Role
-from app.core.web import show_domain_error
+from app.core.web import commit_or_flash, show_domain_error
 from app.extensions import db
 
 ORG_ADMINS = (Role.AGENCY_ADMIN, Role.VENDOR_ADMIN)
@@ -34,14 +33,9 @@ def team():
     form = InvitationForm()
     form.roles.choices = _role_choices(org)
     if form.validate_on_submit():
-        try:
-            services.invite_member(current_user, org, form.email.data, [Role(r) for r in form.roles.data])
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            flash(f"Invitation sent to {form.email.data}.", "success")
+        if commit_or_flash(lambda: services.invite_member(current_user, org, form.email.data,
+                                                          [Role(r) for r in form.roles.data]),
+                           f"Invitation sent to {form.email.data}.", form=form):
             return redirect(url_for("accounts.team"))
     invitations = db.session.scalars(
         select(Invitation).where(Invitation.organization_id == org.id,
@@ -60,14 +54,8 @@ def member_roles(user_id: int):
     form = RolesForm(data={"roles": [r.value for r in member.roles]})
     form.roles.choices = _role_choices(member.organization)
     if form.validate_on_submit():
-        try:
-            services.set_roles(current_user, member, [Role(r) for r in form.roles.data])
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            flash(f"Roles of {member.name} saved.", "success")
+        if commit_or_flash(lambda: services.set_roles(current_user, member, [Role(r) for r in form.roles.data]),
+                           f"Roles of {member.name} saved.", form=form):
             return redirect(_members_page(member.organization))
     return render_template("accounts/member_roles.html", member=member, form=form)
 
@@ -78,15 +66,8 @@ def member_active(user_id: int, action: str):
     member = get_or_404(User, user_id)
     forbid_unless(member.organization.can_manage(current_user))
     if ActionForm().validate_on_submit():
-        try:
-            services.set_active(current_user, member, action == "activate")
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(None, exc)
-        else:
-            db.session.commit()
-            flash(f"{member.name} {'can sign in again' if member.active else 'can no longer sign in'}.",
-                  "success")
+        commit_or_flash(lambda: services.set_active(current_user, member, action == "activate"),
+                        lambda _: f"{member.name} {'can sign in again' if member.active else 'can no longer sign in'}.")
     return redirect(_members_page(member.organization))
 
 
@@ -96,14 +77,8 @@ def revoke_invitation(invitation_id: int):
     invitation = get_or_404(Invitation, invitation_id)
     forbid_unless(invitation.organization.can_manage(current_user))
     if ActionForm().validate_on_submit():
-        try:
-            services.revoke_invitation(current_user, invitation)
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(None, exc)
-        else:
-            db.session.commit()
-            flash(f"Invitation to {invitation.email} revoked.", "success")
+        commit_or_flash(lambda: services.revoke_invitation(current_user, invitation),
+                        f"Invitation to {invitation.email} revoked.")
     return redirect(_members_page(invitation.organization))
 
 
@@ -135,14 +110,8 @@ def _edit_organization(org: Organization):
             fields["agency_type"] = AgencyType(fields["agency_type"])
         if "short_code" in fields:
             fields["short_code"] = fields["short_code"] or None
-        try:
-            services.update_organization(current_user, org, **fields)
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            flash("Organization details saved.", "success")
+        if commit_or_flash(lambda: services.update_organization(current_user, org, **fields),
+                           "Organization details saved.", form=form):
             return redirect(url_for("accounts.organization_settings")
                             if org.id == current_user.organization_id
                             else url_for("accounts.organization_detail", org_id=org.id))
@@ -163,27 +132,16 @@ def organizations():
 def new_agency():
     form = NewAgencyForm()
     if form.validate_on_submit():
-        try:
-            org, _ = services.create_agency(
-                current_user,
-                name=form.name.data,
-                agency_type=AgencyType(form.agency_type.data),
-                state=form.state.data,
-                timezone=form.timezone.data,
-                short_code=form.short_code.data,
-                enrollment=form.enrollment.data,
-                population=form.population.data,
-                admin_email=form.admin_email.data,
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            if exc.field == "email":
-                exc.field = "admin_email"
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            flash(f"{org.name} added; its administrator has been invited.", "success")
-            return redirect(url_for("accounts.organization_detail", org_id=org.id))
+        done = commit_or_flash(lambda: services.create_agency(
+            current_user, name=form.name.data, agency_type=AgencyType(form.agency_type.data), state=form.state.data,
+            timezone=form.timezone.data, short_code=form.short_code.data, enrollment=form.enrollment.data,
+            population=form.population.data, admin_email=form.admin_email.data),
+            lambda created: f"{created[0].name} added; its administrator has been invited.", show_refusal=False)
+        if done:
+            return redirect(url_for("accounts.organization_detail", org_id=done.value[0].id))
+        if done.refusal.field == "email":
+            done.refusal.field = "admin_email"
+        show_domain_error(form, done.refusal)
     return render_template("accounts/new_agency.html", form=form)
 
 

@@ -14,8 +14,7 @@ from app.accounts.forms import (
     ProfileForm,
     VendorRegistrationForm,
 )
-from app.core.errors import DomainError
-from app.core.web import safe_next_url, show_domain_error
+from app.core.web import commit_or_flash, safe_next_url
 from app.extensions import db, limiter
 
 LOGIN_FAILED = (
@@ -63,35 +62,20 @@ def register():
         return redirect(url_for("core.dashboard"))
     form = VendorRegistrationForm()
     if form.validate_on_submit():
-        try:
-            user = services.register_vendor(
-                legal_name=form.legal_name.data,
-                tax_id=form.tax_id.data,
-                state=form.state.data,
-                address_line1=form.address_line1.data,
-                address_line2=form.address_line2.data,
-                city=form.city.data,
-                postal_code=form.postal_code.data,
-                is_small_business=form.is_small_business.data,
-                is_minority_owned=form.is_minority_owned.data,
-                is_women_owned=form.is_women_owned.data,
-                is_veteran_owned=form.is_veteran_owned.data,
-                admin_name=form.admin_name.data,
-                admin_email=form.email.data,
-                password=form.password.data,
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            if isinstance(exc, services.EmailTaken):
-                # Say nothing about the account here; tell its owner by e-mail instead.
-                services.notify_registration_attempt(form.email.data)
-                db.session.commit()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            login_user(user)
-            flash(f"Welcome to CoopBid. {user.organization.name} is registered.", "success")
+        done = commit_or_flash(lambda: services.register_vendor(
+            legal_name=form.legal_name.data, tax_id=form.tax_id.data, state=form.state.data,
+            address_line1=form.address_line1.data, address_line2=form.address_line2.data, city=form.city.data,
+            postal_code=form.postal_code.data, is_small_business=form.is_small_business.data,
+            is_minority_owned=form.is_minority_owned.data, is_women_owned=form.is_women_owned.data,
+            is_veteran_owned=form.is_veteran_owned.data, admin_name=form.admin_name.data,
+            admin_email=form.email.data, password=form.password.data),
+            lambda user: f"Welcome to CoopBid. {user.organization.name} is registered.", form=form)
+        if done:
+            login_user(done.value)
             return redirect(url_for("core.dashboard"))
+        if isinstance(done.refusal, services.EmailTaken):
+            # Say nothing about the account here; tell its owner by e-mail instead.
+            commit_or_flash(lambda: services.notify_registration_attempt(form.email.data))
     return render_template("accounts/register.html", form=form)
 
 
@@ -114,15 +98,9 @@ def reset_password(token: str):
         return render_template("accounts/link_invalid.html", what="password reset link"), 400
     form = PasswordResetForm()
     if form.validate_on_submit():
-        try:
-            services.reset_password(token, form.password.data)
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
+        if commit_or_flash(lambda: services.reset_password(token, form.password.data),
+                           "Your password has been changed. Sign in with the new one.", form=form):
             logout_user()
-            flash("Your password has been changed. Sign in with the new one.", "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form)
 
@@ -137,15 +115,11 @@ def accept_invitation(token: str):
         return redirect(url_for("core.dashboard"))
     form = AcceptInvitationForm()
     if form.validate_on_submit():
-        try:
-            user = services.accept_invitation(token, name=form.name.data, password=form.password.data)
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            login_user(user)
-            flash(f"Welcome to {user.organization.name} on CoopBid.", "success")
+        done = commit_or_flash(lambda: services.accept_invitation(token, name=form.name.data,
+                                                                  password=form.password.data),
+                               lambda user: f"Welcome to {user.organization.name} on CoopBid.", form=form)
+        if done:
+            login_user(done.value)
             return redirect(url_for("core.dashboard"))
     return render_template("accounts/accept_invitation.html", form=form, invitation=invitation)
 
@@ -161,16 +135,10 @@ def profile():
         flash("Profile saved.", "success")
         return redirect(url_for("accounts.profile"))
     if password_form.submit.data and password_form.validate_on_submit():
-        try:
-            services.change_password(current_user, password_form.current_password.data,
-                                     password_form.password.data)
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(password_form, exc)
-        else:
-            db.session.commit()
+        if commit_or_flash(lambda: services.change_password(current_user, password_form.current_password.data,
+                                                            password_form.password.data),
+                           "Password changed. Other sessions have been signed out.", form=password_form):
             login_user(current_user)  # the session token rotated; keep this session
-            flash("Password changed. Other sessions have been signed out.", "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", profile_form=profile_form,
                            password_form=password_form)

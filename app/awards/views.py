@@ -13,7 +13,6 @@ from app.awards import services
 from app.awards.models import Protest
 from app.bids.models import Bid
 from app.core import clock
-from app.core.errors import DomainError
 from app.core.web import commit_or_flash
 from app.core.permissions import forbid_unless, get_or_404, roles_required
 from app.core.roles import AGENCY_STAFF, Role
@@ -68,13 +67,10 @@ def recommend(solicitation_id: int):
         abort(400)
     typed = {"bids": [int(v) for v in request.form.getlist("bid") if v.isdigit()],
              "justification": request.form.get("justification", "")}
-    try:
-        services.recommend_award(current_user, s, typed["bids"], typed["justification"])
-    except DomainError as exc:
-        db.session.rollback()
-        return _render_staff(s, 422, typed=typed, recommend_error=exc)
-    db.session.commit()
-    flash("Recommendation recorded; an approver must approve it.", "success")
+    done = commit_or_flash(lambda: services.recommend_award(current_user, s, typed["bids"], typed["justification"]),
+                           "Recommendation recorded; an approver must approve it.", show_refusal=False)
+    if not done:
+        return _render_staff(s, 422, typed=typed, recommend_error=done.refusal)
     return _back(s)
 
 
@@ -92,8 +88,8 @@ def approve(solicitation_id: int):
         flash("Enter the board approval date as YYYY-MM-DD.", "danger")
         return _back(s)
     commit_or_flash(lambda: services.approve_recommendation(current_user, recommendation, board_approved_on=board_date,
-                                                     board_reference=request.form.get("board_reference", "")),
-             "Award recommendation approved. The officer can now issue the notice of intent to award.")
+                                                            board_reference=request.form.get("board_reference", "")),
+                    "Award recommendation approved. The officer can now issue the notice of intent to award.")
     return _back(s)
 
 
@@ -106,8 +102,8 @@ def decide(solicitation_id: int, protest_id: int):
         abort(404)
     upheld = request.form.get("outcome") == "upheld"
     commit_or_flash(lambda: services.decide_protest(current_user, protest, upheld=upheld,
-                                             decision=request.form.get("decision", "")),
-             "Protest upheld: the evaluation is reopened." if upheld else "Protest denied; the protester is told.")
+                                                    decision=request.form.get("decision", "")),
+                    "Protest upheld: the evaluation is reopened." if upheld else "Protest denied; the protester is told.")
     return _back(s)
 
 
@@ -160,17 +156,15 @@ def protest(number: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     grounds = request.form.get("grounds", "")
-    try:
-        services.file_protest(current_user, s, grounds)
-    except DomainError as exc:
-        db.session.rollback()
+    done = commit_or_flash(lambda: services.file_protest(current_user, s, grounds),
+                           "Protest filed. The agency decides it and you will be told by e-mail; the award waits.",
+                           show_refusal=False)
+    if not done:
         recommendation = services.current_recommendation(s)
         if recommendation is None or recommendation.intent_issued_at is None:
             abort(404)
         # Long grounds are not lost: the notice page comes back with them and the reason.
-        return _render_notice(s, recommendation, 422, grounds=grounds, protest_error=exc)
-    db.session.commit()
-    flash("Protest filed. The agency decides it and you will be told by e-mail; the award waits.", "success")
+        return _render_notice(s, recommendation, 422, grounds=grounds, protest_error=done.refusal)
     return redirect(url_for("awards.notice", number=number))
 
 

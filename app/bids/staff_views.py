@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.bids import opening, pdf, receipts
@@ -14,10 +14,9 @@ from app.bids.blueprint import bp
 from app.bids.forms import ResponsivenessForm
 from app.bids.models import Bid, BidDocument
 from app.bids.views import _send_document
-from app.core.errors import DomainError
 from app.core.permissions import forbid_unless, roles_required
 from app.core.roles import AGENCY_STAFF
-from app.core.web import show_domain_error
+from app.core.web import commit_or_flash
 from app.extensions import db
 from app.solicitations.staff_views import load_for_staff
 from app.solicitations.models import Solicitation
@@ -57,15 +56,10 @@ def staff_bid(solicitation_id: int, bid_id: int):
     if form.is_submitted():
         forbid_unless(bid.can_decide(current_user))
         if form.validate_on_submit() and form.decision.data:
-            try:
-                opening.decide_responsiveness(current_user, bid, form.decision.data == "responsive",
-                                               form.reason.data or "")
-            except DomainError as exc:
-                db.session.rollback()
-                show_domain_error(form, exc)
-            else:
-                db.session.commit()
-                flash(f"{bid.vendor.name}: {bid.responsiveness.label.lower()}.", "success")
+            if commit_or_flash(lambda: opening.decide_responsiveness(current_user, bid,
+                                                                     form.decision.data == "responsive",
+                                                                     form.reason.data or ""),
+                               lambda _: f"{bid.vendor.name}: {bid.responsiveness.label.lower()}.", form=form):
                 return redirect(url_for("bids.staff_bids", solicitation_id=s.id))
         elif not form.decision.data:
             form.decision.errors = [*form.decision.errors, "Choose responsive or non-responsive."]

@@ -17,7 +17,7 @@ from app.core.files import check_upload, read_upload
 from app.core.permissions import forbid_unless
 from app.core.roles import Role
 from app.core.templating import price_input
-from app.core.web import commit_or_flash
+from app.core.web import commit_or_flash, show_domain_error
 from app.extensions import db
 from app.solicitations import services as solicitation_services
 from app.solicitations.models import Solicitation
@@ -172,18 +172,15 @@ def withdraw(number: str):
         abort(400)
     if not s.accepting_bids:
         return _refuse_late(s, "withdraw")
-    try:
-        version = submission.withdraw_bid(current_user, s)
-    except deadline.BidsClosed:
+    done = commit_or_flash(lambda: submission.withdraw_bid(current_user, s),
+                           lambda version: f"Bid withdrawn: receipt {version.receipt_number}. You may submit again "
+                                           "before the deadline.", show_refusal=False)
+    if isinstance(done.refusal, deadline.BidsClosed):
         return _refuse_late(s, "withdraw")
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
+    if not done:
+        show_domain_error(None, done.refusal)
         return redirect(url_for("bids.bid_form", number=number))
-    db.session.commit()
-    flash(f"Bid withdrawn: receipt {version.receipt_number}. You may submit again before the deadline.",
-          "success")
-    return redirect(url_for("bids.receipt", receipt_number=version.receipt_number))
+    return redirect(url_for("bids.receipt", receipt_number=done.value.receipt_number))
 
 
 def _own_document(number: str, document_id: int) -> tuple[Solicitation, Bid, BidDocument]:

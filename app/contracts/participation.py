@@ -166,8 +166,9 @@ def pending_findings(check: ComplianceCheck) -> list[dict[str, Any]]:
     return [f for f in open_findings(check) if f["rule"] not in check.actions_done]
 
 
-def record_action_done(user: User, check: ComplianceCheck, rule_id: str, note: str) -> None:
-    """Record that an action (or an open question) of the check is resolved, with what was done."""
+def record_action_done(user: User, check: ComplianceCheck, rule_id: str, note: str) -> dict[str, Any]:
+    """Record that an action (or an open question) of the check is resolved, with what was done; the
+    finding resolved."""
     if check.agency_id != user.organization_id or not user.has_any_role(*CHECK_ROLES):
         raise NotPermitted("Only the checking agency's buyers and administrators record its actions.")
     if db.session.scalar(select(Participation.id).where(Participation.check_id == check.id)):
@@ -187,6 +188,7 @@ def record_action_done(user: User, check: ComplianceCheck, rule_id: str, note: s
                                      "by": user.id, "by_name": user.name}}
     record("compliance.action_done", actor=user, obj=check,
            data={"contract": check.contract.number, "rule": rule_id, "citation": finding["citation"], "note": note})
+    return finding
 
 
 # ----------------------------------------------------------------------------- board approval

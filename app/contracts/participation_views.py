@@ -14,7 +14,7 @@ from app.contracts.participation_forms import ActionDoneForm, CheckForm, JoinFor
 from app.core.errors import DomainError
 from app.core.permissions import forbid_unless, roles_required
 from app.core.roles import AGENCY_STAFF, Role
-from app.core.web import show_domain_error
+from app.core.web import commit_or_flash, show_domain_error
 from app.extensions import db
 
 bp = Blueprint("participation", __name__)
@@ -89,20 +89,17 @@ def check(number: str):
         return _render_check(contract, form)
     if not form.validate_on_submit():
         return _render_check(contract, form, 422)
-    try:
-        services.run_check(current_user, contract, amount=form.amount.amount, aggregate_12mo=form.aggregate_12mo.amount,
-                           category=form.category.data, date=form.planned_on.day, funding=form.funding.data,
-                           attestations=form.attestations(), form_470_certified=form.form_470_certified.day,
-                           contract_signed=form.contract_signed.day)
-    except FactsError as exc:
-        db.session.rollback()
-        show_facts_error(form, exc)
+    done = commit_or_flash(lambda: services.run_check(
+        current_user, contract, amount=form.amount.amount, aggregate_12mo=form.aggregate_12mo.amount,
+        category=form.category.data, date=form.planned_on.day, funding=form.funding.data,
+        attestations=form.attestations(), form_470_certified=form.form_470_certified.day,
+        contract_signed=form.contract_signed.day), show_refusal=False)
+    if not done:
+        if isinstance(done.refusal, FactsError):
+            show_facts_error(form, done.refusal)
+        else:
+            show_domain_error(form, done.refusal)
         return _render_check(contract, form, 422)
-    except DomainError as exc:
-        db.session.rollback()
-        show_domain_error(form, exc)
-        return _render_check(contract, form, 422)
-    db.session.commit()
     return redirect(url_for("participation.check", number=number, _anchor="report"))
 
 
@@ -118,14 +115,8 @@ def record_action(number: str):
     # Another agency's check, or one of another contract, does not exist for this page.
     if check_ is None or check_.contract_id != contract.id or check_.agency_id != current_user.organization_id:
         abort(404)
-    try:
-        services.record_action_done(current_user, check_, form.rule.data or "", form.note.data or "")
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-    else:
-        db.session.commit()
-        flash(f"Recorded as done: {form.rule.data}.", "success")
+    commit_or_flash(lambda: services.record_action_done(current_user, check_, form.rule.data or "", form.note.data or ""),
+                    lambda finding: f"Recorded as done: {finding['citation']}.")
     return redirect(url_for("participation.check", number=number, _anchor="report"))
 
 
@@ -159,18 +150,16 @@ def join(number: str):
     if check_ is None:
         show_domain_error(form, DomainError("Run the compliance check first; joining rests on its verdict."))
         return _render_join(contract, form, 422)
-    try:
-        services.join_contract(current_user, contract, check_, signer_name=form.signer_name.data,
-                               signer_title=form.signer_title.data, accept_terms=form.accept_terms.data,
-                               board_approval_reference=form.board_approval_reference.data or "")
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.status_code == 403:
+    done = commit_or_flash(lambda: services.join_contract(
+        current_user, contract, check_, signer_name=form.signer_name.data, signer_title=form.signer_title.data,
+        accept_terms=form.accept_terms.data, board_approval_reference=form.board_approval_reference.data or ""),
+        f"Your agency joined contract {contract.number}. Download the certificate for your records.",
+        show_refusal=False)
+    if not done:
+        if done.refusal.status_code == 403:
             abort(403)
-        show_domain_error(form, exc)
+        show_domain_error(form, done.refusal)
         return _render_join(contract, form, 422)
-    db.session.commit()
-    flash(f"Your agency joined contract {contract.number}. Download the certificate for your records.", "success")
     return redirect(url_for("participation.join", number=number))
 
 

@@ -10,13 +10,11 @@ from app.contracts import purchases as services
 from app.contracts.models import Contract
 from app.contracts.participation_forms import PurchaseForm, PurchaseUploadForm
 from app.contracts.participation_views import load_contract
-from app.core.errors import DomainError
 from app.core.files import read_upload
 from app.core.permissions import forbid_unless, roles_required
 from app.core.roles import AGENCY_STAFF, Role
 from app.core.templating import format_unit_price
-from app.core.web import show_domain_error
-from app.extensions import db
+from app.core.web import commit_or_flash, show_domain_error
 
 bp = Blueprint("purchases", __name__)
 
@@ -57,17 +55,16 @@ def index(number: str):
     if not form.validate_on_submit():
         return _render(contract, form, PurchaseUploadForm(), 422)
     items = [services.ItemInput(*parsed) for entry in form.items.entries if (parsed := entry.form.parsed())]
-    try:
-        recorded = services.record_purchase(current_user, contract, po_number=form.po_number.data,
-                                            ordered_on=form.ordered_on.day, amount=form.amount.amount, items=items)
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.field == "items":
-            form.items.entries[0].form.line.errors = [exc.message]
+    done = commit_or_flash(lambda: services.record_purchase(
+        current_user, contract, po_number=form.po_number.data, ordered_on=form.ordered_on.day,
+        amount=form.amount.amount, items=items), show_refusal=False)
+    if not done:
+        if done.refusal.field == "items":
+            form.items.entries[0].form.line.errors = [done.refusal.message]
         else:
-            show_domain_error(form, exc)
+            show_domain_error(form, done.refusal)
         return _render(contract, form, PurchaseUploadForm(), 422)
-    db.session.commit()
+    recorded = done.value
     flash(f"Purchase order {recorded.purchase.po_number} recorded.", "success")
     for warning in recorded.warnings:
         flash(warning, "warning")
@@ -84,15 +81,13 @@ def upload(number: str):
         return _render(contract, _purchase_form(contract), upload_form, 422)
     file = request.files.get("file")
     data, _ = read_upload(file, purchase_files.MAX_CSV_BYTES) if file else (b"", 0)
-    try:
-        result = purchase_files.import_purchases_csv(current_user, contract, file.filename if file else None, data)
-    except DomainError as exc:
-        db.session.rollback()
-        show_domain_error(upload_form, exc)
+    done = commit_or_flash(lambda: purchase_files.import_purchases_csv(current_user, contract,
+                                                                       file.filename if file else None, data),
+                           form=upload_form)
+    if not done:
         return _render(contract, _purchase_form(contract), upload_form, 422)
-    db.session.commit()
     # The page shows what was imported and what was refused, by line: nothing is lost silently.
-    return _render(contract, _purchase_form(contract), PurchaseUploadForm(), result=result)
+    return _render(contract, _purchase_form(contract), PurchaseUploadForm(), result=done.value)
 
 
 @bp.route("/contracts/<number>/purchases/template.csv")

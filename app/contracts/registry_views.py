@@ -2,7 +2,7 @@
 elsewhere by cooperative administrators."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -13,11 +13,10 @@ from app.contracts.forms import RegistrationForm
 from app.contracts.models import Contract, Eligibility
 from app.contracts.registration import can_register_contracts, register_contract
 from app.contracts.registry import search_contracts
-from app.core.errors import DomainError
 from app.core.geo import US_STATES
 from app.core.permissions import forbid_unless
 from app.core.roles import Role
-from app.core.web import show_domain_error
+from app.core.web import commit_or_flash
 from app.extensions import db
 from app.solicitations.models import Category
 
@@ -85,14 +84,10 @@ def register():
     form = RegistrationForm()
     form.categories.choices = [(c.id, str(c)) for c in db.session.scalars(select(Category).order_by(Category.code))]
     if form.validate_on_submit():
-        try:
-            contract = register_contract(current_user, form.registration())
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            flash(f"Contract {contract.number} is in the registry, marked as facts supplied by you.", "success")
-            return redirect(url_for("contracts.detail", number=contract.number))
+        done = commit_or_flash(lambda: register_contract(current_user, form.registration()),
+                               lambda contract: f"Contract {contract.number} is in the registry, marked as facts "
+                                                "supplied by you.", form=form)
+        if done:
+            return redirect(url_for("contracts.detail", number=done.value.number))
     status = 422 if request.method == "POST" else 200
     return render_template("contracts/register.html", form=form), status

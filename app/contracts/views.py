@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -15,6 +15,7 @@ from app.contracts.participation_views import use_context
 from app.contracts.registry_views import vehicle_context
 from app.core.errors import DomainError
 from app.core.files import read_upload
+from app.core.web import commit_or_flash
 from app.core.permissions import forbid_unless, roles_required
 from app.core.roles import Role
 from app.core.storage import storage
@@ -64,14 +65,11 @@ def terms(number: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     typed = {k: request.form.get(k, "") for k in ("price_guarantee", "delivery_terms", "volume_discounts")}
-    try:
-        services.update_terms(current_user, contract, **typed)
-    except DomainError as exc:
-        db.session.rollback()
+    done = commit_or_flash(lambda: services.update_terms(current_user, contract, **typed), "Buyer terms saved.",
+                           show_refusal=False)
+    if not done:
         # Keep what was typed on the page, with the message beside the field it concerns.
-        return _render(contract, 422, typed=typed, terms_error=exc)
-    db.session.commit()
-    flash("Buyer terms saved.", "success")
+        return _render(contract, 422, typed=typed, terms_error=done.refusal)
     return redirect(url_for("contracts.detail", number=number))
 
 
@@ -81,22 +79,18 @@ def change(number: str, action: str):
     contract = _load(number)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
+
+    def change_contract():
         if action == "renew":
-            services.renew(current_user, contract, request.form.get("note", ""))
-        else:
-            raw = request.form.get("new_ceiling", "").replace(",", "").replace("$", "").strip()
-            try:
-                ceiling = Decimal(raw) if raw else None
-            except InvalidOperation:
-                raise DomainError("Enter the new ceiling as an amount, like 2500000.00.") from None
-            services.amend(current_user, contract, request.form.get("description", ""), ceiling)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-    else:
-        db.session.commit()
-        flash("Renewal recorded." if action == "renew" else "Amendment recorded.", "success")
+            return services.renew(current_user, contract, request.form.get("note", ""))
+        raw = request.form.get("new_ceiling", "").replace(",", "").replace("$", "").strip()
+        try:
+            ceiling = Decimal(raw) if raw else None
+        except InvalidOperation:
+            raise DomainError("Enter the new ceiling as an amount, like 2500000.00.") from None
+        return services.amend(current_user, contract, request.form.get("description", ""), ceiling)
+
+    commit_or_flash(change_contract, "Renewal recorded." if action == "renew" else "Amendment recorded.")
     return redirect(url_for("contracts.detail", number=number))
 
 
@@ -111,15 +105,12 @@ def upload_document(number: str):
     upload = request.files.get("file")
     limit = current_app.config["MAX_DOCUMENT_BYTES"]
     data, size = read_upload(upload, limit) if upload else (b"", 0)
-    try:
-        document = services.add_document(current_user, contract, title=typed["title"],
-                                         filename=upload.filename if upload else None, data=data, size=size,
-                                         public=typed["public"], max_bytes=limit)
-    except DomainError as exc:
-        db.session.rollback()
-        return _render(contract, 422, document_typed=typed, document_error=exc)
-    db.session.commit()
-    flash(f"{document.filename} added to the contract record.", "success")
+    done = commit_or_flash(lambda: services.add_document(
+        current_user, contract, title=typed["title"], filename=upload.filename if upload else None, data=data,
+        size=size, public=typed["public"], max_bytes=limit),
+        lambda document: f"{document.filename} added to the contract record.", show_refusal=False)
+    if not done:
+        return _render(contract, 422, document_typed=typed, document_error=done.refusal)
     return redirect(url_for("contracts.detail", number=number))
 
 

@@ -1,10 +1,10 @@
 """Small helpers shared by views."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import flash
 from flask_wtf import FlaskForm
@@ -21,20 +21,37 @@ def show_domain_error(form: FlaskForm | None, exc: DomainError) -> None:
         flash(exc.message, "danger")
 
 
-def commit_or_flash(action: Callable[[], Any], success: str) -> bool:
-    """Run a service at the request boundary: commit and flash `success`, or roll back and flash
-    the refusal. For one-button forms whose page is shown again by a redirect."""
+@dataclass(frozen=True)
+class Outcome:
+    """What a service call at the request boundary came to: its result, or the refusal."""
+
+    value: Any = None
+    refusal: DomainError | None = None
+
+    def __bool__(self) -> bool:
+        return self.refusal is None
+
+
+def commit_or_flash(action: Callable[[], Any], success: str | Callable[[Any], str] | None = None, *,
+                    form: FlaskForm | None = None, show_refusal: bool = True) -> Outcome:
+    """Run a service at the request boundary, the one place a view commits.
+
+    Done: commit, and flash `success` (a sentence, or one made from the service's result).
+    Refused: roll back and show why, beside the form's field it concerns or at the top of the page;
+    `show_refusal=False` when the page shows `Outcome.refusal` itself, with what was typed."""
     from app.extensions import db
 
     try:
-        action()
+        value = action()
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "danger")
-        return False
+        if show_refusal:
+            show_domain_error(form, exc)
+        return Outcome(refusal=exc)
     db.session.commit()
-    flash(success, "success")
-    return True
+    if success is not None:
+        flash(success(value) if callable(success) else success, "success")
+    return Outcome(value)
 
 
 def safe_next_url(target: str | None) -> str | None:

@@ -15,7 +15,7 @@ from app.bids.models import Bid
 from app.core.errors import DomainError
 from app.core.permissions import forbid_unless, get_or_404, roles_required
 from app.core.roles import AGENCY_STAFF, Role
-from app.core.web import commit_or_flash, show_domain_error
+from app.core.web import commit_or_flash
 from app.evaluation import services
 from app.evaluation.forms import AttestationForm, CommitteeForm
 from app.evaluation.pdf import render_evaluation_report
@@ -63,15 +63,10 @@ def overview(solicitation_id: int):
     if request.method == "POST":
         forbid_unless(_is_officer(s))
         if form.validate_on_submit():
-            try:
-                services.name_committee(current_user, s, form.evaluators.data or [], form.chair.data)
-            except DomainError as exc:
-                db.session.rollback()
-                show_domain_error(form, exc)
-            else:
-                db.session.commit()
-                flash("Committee named. Each member signs the conflict-of-interest statement before scoring.",
-                      "success")
+            if commit_or_flash(lambda: services.name_committee(current_user, s, form.evaluators.data or [],
+                                                              form.chair.data),
+                               "Committee named. Each member signs the conflict-of-interest statement before "
+                               "scoring.", form=form):
                 return redirect(url_for("evaluation.overview", solicitation_id=s.id))
     return _render_overview(s, form)
 
@@ -142,14 +137,8 @@ def score_sheet(solicitation_id: int):
     if request.method == "POST" and ActionForm().validate_on_submit():
         entries, errors, typed = _parse_sheet(s, bids, criteria)
         if not errors and entries:
-            try:
-                services.record_scores(current_user, s, entries)
-            except DomainError as exc:
-                db.session.rollback()
-                flash(exc.message, "danger")
-            else:
-                db.session.commit()
-                flash(f"{len(entries)} score{'s' if len(entries) != 1 else ''} saved.", "success")
+            if commit_or_flash(lambda: services.record_scores(current_user, s, entries),
+                               f"{len(entries)} score{'s' if len(entries) != 1 else ''} saved."):
                 return redirect(url_for("evaluation.score_sheet", solicitation_id=s.id))
         elif errors:
             flash("Some scores are out of range; nothing was saved. Correct the marked cells.", "danger")
@@ -181,18 +170,19 @@ def consensus(solicitation_id: int):
         abort(404)
     typed = {"bid_id": bid.id, "criterion_id": criterion.id, "points": request.form.get("points", "").strip(),
              "reason": request.form.get("reason", "")}
-    try:
+
+    def record():
         try:
             points = Decimal(typed["points"])
         except InvalidOperation:
             raise DomainError("Enter the consensus points as a number.", field="points") from None
         services.record_consensus(current_user, s, bid, criterion, points, typed["reason"])
-    except DomainError as exc:
-        db.session.rollback()
+
+    done = commit_or_flash(record, f"Consensus recorded for {bid.vendor.name}, {criterion.name}.",
+                           show_refusal=False)
+    if not done:
         # The page again, with what the chair typed and the reason for the refusal beside the field.
-        return _render_overview(s, _committee_form(s), 422, consensus_typed=typed, consensus_error=exc)
-    db.session.commit()
-    flash(f"Consensus recorded for {bid.vendor.name}, {criterion.name}.", "success")
+        return _render_overview(s, _committee_form(s), 422, consensus_typed=typed, consensus_error=done.refusal)
     return redirect(url_for("evaluation.overview", solicitation_id=s.id, _anchor="consensus"))
 
 

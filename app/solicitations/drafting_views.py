@@ -10,7 +10,7 @@ from app.core.errors import DomainError
 from app.core.files import describe_size, read_upload
 from app.core.permissions import forbid_unless, roles_required
 from app.core.roles import AGENCY_STAFF
-from app.core.web import show_domain_error
+from app.core.web import commit_or_flash
 from app.extensions import db
 from app.solicitations import drafting, pricesheet_files
 from app.solicitations.blueprint import bp
@@ -60,17 +60,12 @@ def import_lines(solicitation_id: int):
     if form.validate_on_submit():
         parsed, source = _parse(s, form)
         if parsed is not None and not parsed.errors:
-            try:
-                total = drafting.add_price_sheet_lines(current_user, s, parsed.lines, field=source,
-                                                       replace=form.mode.data == "replace", source=source)
-            except DomainError as exc:
-                db.session.rollback()
-                show_domain_error(form, exc)
-            else:
-                db.session.commit()
-                added = len(parsed.lines)
-                flash(f"{added} line{'s' if added != 1 else ''} added to the price sheet; it now has {total}.",
-                      "success")
+            added = len(parsed.lines)
+            if commit_or_flash(lambda: drafting.add_price_sheet_lines(current_user, s, parsed.lines, field=source,
+                                                                      replace=form.mode.data == "replace",
+                                                                      source=source),
+                               lambda total: f"{added} line{'s' if added != 1 else ''} added to the price sheet; "
+                                             f"it now has {total}.", form=form):
                 return redirect(url_for("solicitations.edit", solicitation_id=s.id, _anchor="items"))
     status = 422 if any(f.errors for f in form) else 200
     return render_template("solicitations/import_lines.html", s=s, form=form,

@@ -7,13 +7,12 @@ from sqlalchemy import select
 
 from app.accounts.forms import ActionForm
 from app.accounts.models import Organization
-from app.core.errors import DomainError
 from app.core.geo import US_STATES
 from app.core.permissions import forbid_unless, get_or_404
 from app.core.roles import OrganizationKind
 from app.core.storage import storage
 from app.core.templating import format_number
-from app.core.web import show_domain_error
+from app.core.web import commit_or_flash
 from app.extensions import db
 from app.solicitations import services
 from app.solicitations.blueprint import bp
@@ -144,14 +143,8 @@ def ask(number: str):
     forbid_unless(current_user.organization.is_vendor)  # agency staff and admins do not ask
     form = QuestionForm()
     if form.validate_on_submit():
-        try:
-            services.ask_question(current_user, solicitation, form.body.data)
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            flash("Question sent. The answer will be published on this page for every vendor.", "success")
+        if commit_or_flash(lambda: services.ask_question(current_user, solicitation, form.body.data),
+                           "Question sent. The answer will be published on this page for every vendor.", form=form):
             return redirect(url_for("solicitations.detail", number=number, _anchor="questions"))
     return _render_detail(solicitation, form)  # keeps the typed question, message beside it
 
@@ -227,14 +220,8 @@ def demand(invitation_id: int):
         quantities, errors = parse_quantities(solicitation, request.form)
         current = {item.id: request.form.get(f"qty-{item.id}", "") for item in solicitation.items}
         if not errors:
-            try:
-                services.record_demand(current_user, invitation, quantities)
-            except DomainError as exc:
-                db.session.rollback()
-                show_domain_error(None, exc)
-            else:
-                db.session.commit()
-                flash("Your quantities are recorded. Thank you.", "success")
+            if commit_or_flash(lambda: services.record_demand(current_user, invitation, quantities),
+                               "Your quantities are recorded. Thank you."):
                 return redirect(url_for("solicitations.demand", invitation_id=invitation_id))
     return render_template("solicitations/demand.html", invitation=invitation, s=solicitation,
                            current=current, errors=errors, action_form=ActionForm())

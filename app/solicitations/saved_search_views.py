@@ -10,10 +10,9 @@ from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import Length
 
 from app.accounts.forms import ActionForm
-from app.core.errors import DomainError
 from app.core.geo import US_STATES
 from app.core.permissions import forbid_unless, get_or_404
-from app.core.web import show_domain_error
+from app.core.web import commit_or_flash
 from app.extensions import db
 from app.solicitations.models import Category
 from app.solicitations.saved_searches import MAX_QUERY, SavedSearch, delete_search, save_search, searches_of
@@ -59,16 +58,11 @@ def create():
     form = SavedSearchForm()
     if form.validate_on_submit():
         category = form.category.data or ""
-        try:
-            save_search(current_user, q=form.q.data, category_id=int(category) if category.isdigit() else None,
-                        state=form.state.data or None)
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            flash("Search saved. New solicitations that match it will be e-mailed to you when they are published.",
-                  "success")
+        if commit_or_flash(lambda: save_search(current_user, q=form.q.data,
+                                               category_id=int(category) if category.isdigit() else None,
+                                               state=form.state.data or None),
+                           "Search saved. New solicitations that match it will be e-mailed to you when they are "
+                           "published.", form=form):
             return redirect(url_for("saved_searches.index"))
     return _render(form, 422)
 

@@ -17,7 +17,7 @@ from app.core.files import check_upload
 from app.core.permissions import forbid_unless, get_or_404, roles_required
 from app.core.roles import AGENCY_STAFF, OrganizationKind, Role
 from app.core.storage import storage
-from app.core.web import show_domain_error
+from app.core.web import commit_or_flash
 from app.extensions import db
 from app.solicitations import lifecycle, services
 from app.solicitations.blueprint import bp
@@ -122,13 +122,7 @@ def edit(solicitation_id: int):
     form.categories.choices = [(c.id, str(c)) for c in
                                db.session.scalars(select(Category).order_by(Category.code))]
     if form.validate_on_submit():
-        try:
-            services.save_draft(current_user, solicitation, **_draft_values(form))
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
+        if commit_or_flash(lambda: services.save_draft(current_user, solicitation, **_draft_values(form)), form=form):
             missing = form.partial and lifecycle.problems_for(solicitation, SolicitationStatus.PENDING_APPROVAL,
                                                               current_user)
             flash("Draft saved. It is not complete yet: what it still needs is listed under “Submit for "
@@ -231,14 +225,8 @@ def answer(solicitation_id: int, question_id: int):
         abort(404)
     form = AnswerForm()
     if form.validate_on_submit():
-        try:
-            services.answer_question(current_user, question, form.answer.data)
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(None, exc)
-        else:
-            db.session.commit()
-            flash("Answer published to every vendor.", "success")
+        commit_or_flash(lambda: services.answer_question(current_user, question, form.answer.data),
+                        "Answer published to every vendor.")
     else:
         flash("Write the answer before publishing it.", "danger")
     return redirect(_staff_page(solicitation, "questions"))
@@ -251,16 +239,10 @@ def issue_addendum(solicitation_id: int):
     form = AddendumForm()
     if form.validate_on_submit():
         tz = SolicitationForm(formdata=None, timezone_name=solicitation.agency.timezone)
-        try:
-            addendum = services.issue_addendum(
+        if commit_or_flash(lambda: services.issue_addendum(
                 current_user, solicitation, title=form.title.data, body_md=form.body_md.data,
-                new_due_at=tz.utc(form.new_due_at.data), new_questions_due_at=tz.utc(form.new_questions_due_at.data))
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            flash(f"Addendum {addendum.number} issued; followers have been notified.", "success")
+                new_due_at=tz.utc(form.new_due_at.data), new_questions_due_at=tz.utc(form.new_questions_due_at.data)),
+                lambda addendum: f"Addendum {addendum.number} issued; followers have been notified.", form=form):
             return redirect(_staff_page(solicitation, "addenda"))
     return _render_manage(solicitation, 200, addendum_form=form)
 
@@ -271,15 +253,10 @@ def add_notice(solicitation_id: int):
     solicitation = load_for_staff(solicitation_id)
     form = AddNoticeForm()
     if form.validate_on_submit():
-        try:
-            services.add_notice(current_user, solicitation, medium=NoticeMedium(form.medium.data),
-                                outlet=form.outlet.data.strip(), published_on=form.published_on.data)
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            flash("Notice recorded.", "success")
+        if commit_or_flash(lambda: services.add_notice(current_user, solicitation, medium=NoticeMedium(form.medium.data),
+                                                       outlet=form.outlet.data.strip(),
+                                                       published_on=form.published_on.data),
+                           "Notice recorded.", form=form):
             return redirect(_staff_page(solicitation, "notices"))
     return _render_manage(solicitation, 200, notice_form=form)
 
@@ -293,14 +270,9 @@ def invite_demand(solicitation_id: int):
         select(Organization).where(Organization.kind == OrganizationKind.AGENCY))]
     if form.validate_on_submit():
         agencies = db.session.scalars(select(Organization).where(Organization.id.in_(form.agencies.data))).all()
-        try:
-            count = services.invite_demand(current_user, solicitation, list(agencies))
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            flash(f"{count} agenc{'y' if count == 1 else 'ies'} asked for their quantities.", "success")
+        if commit_or_flash(lambda: services.invite_demand(current_user, solicitation, list(agencies)),
+                           lambda count: f"{count} agenc{'y' if count == 1 else 'ies'} asked for their quantities.",
+                           form=form):
             return redirect(_staff_page(solicitation, "demand"))
     return _render_manage(solicitation, 200, invite_form=form)
 

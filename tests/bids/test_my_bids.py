@@ -9,12 +9,11 @@ from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
-from sqlalchemy import event
 
 from app.core import clock
 from app.extensions import db
 from app.solicitations.models import SolicitationType
-from tests.conftest import login
+from tests.conftest import counting_statements, login
 from tests.evaluation.conftest import opened_rfp  # noqa: F401  (fixture)
 from tests.evaluation.price_only import price_only, three_bids_opened
 
@@ -199,18 +198,8 @@ def test_outcomes_of_an_rfp(app, client, opened_rfp):
 
 
 def _count_queries(app, fn) -> tuple[int, object]:
-    with app.app_context():
-        engine = db.engine
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with counting_statements(app) as statements:
         result = fn()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     return len(statements), result
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.core import clock
 from app.core.roles import Role
 from app.extensions import db
-from tests.conftest import login
+from tests.conftest import counting_statements, login
 from tests.registry.conftest import base_registration
 
 HOSTILE = ['"', 'AND (', "*", "NEAR(", "title:", "-", "'", "\\", "%", '"paper', "OR OR", "a" * 600, "^", "{}",
@@ -179,17 +179,10 @@ def test_pages_have_a_fixed_number_of_queries(app, register, categories):
                  vendor_name=f"Vendor {i}", title=f"Classroom furniture lot {i}")
 
     def queries(per_page: int) -> tuple[int, int]:
-        statements = []
-        with app.app_context():
-            engine = db.engine
-            listener = lambda *args: statements.append(args[2])  # noqa: E731
-            event.listen(engine, "before_cursor_execute", listener)
-            try:
-                results = search_contracts("furniture", usable_in_state="TX", per_page=per_page)
-                for c in results.page.items:  # what the page reads
-                    (c.vendor.name, c.agency.name, [k.name for k in c.categories], results.eligibility.get(c.id))
-            finally:
-                event.remove(engine, "before_cursor_execute", listener)
+        with app.app_context(), counting_statements(app) as statements:
+            results = search_contracts("furniture", usable_in_state="TX", per_page=per_page)
+            for c in results.page.items:  # what the page reads
+                (c.vendor.name, c.agency.name, [k.name for k in c.categories], results.eligibility.get(c.id))
             return len(statements), len(results.page.items)
 
     few, many = queries(2), queries(20)

@@ -8,13 +8,12 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from sqlalchemy import event
 
 from app.core import clock
 from app.extensions import db
 from app.solicitations.models import SolicitationType
 from tests.bids.conftest import bidding, files, make_vendor, open_bids, post_bid  # noqa: F401  (fixtures)
-from tests.conftest import login
+from tests.conftest import login, page_statements
 from tests.evaluation.conftest import opened_rfp  # noqa: F401  (fixture)
 from tests.evaluation.price_only import price_only, three_bids_opened
 from tests.solicitations.conftest import local_datetime
@@ -199,23 +198,6 @@ def test_an_awarded_rfp_page_links_to_its_notice_and_contract(app, client, opene
     clock.reset()
 
 
-def _queries(app, client, path: str) -> int:
-    with app.app_context():
-        engine = db.engine
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        response = client.get(path)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    assert response.status_code == 200
-    return len(statements)
-
-
 def test_the_archive_makes_the_same_number_of_queries_for_3_or_12_solicitations(app, client, make_solicitation,
                                                                                 make_vendor, post_bid, files,
                                                                                 open_bids, vendor):
@@ -232,7 +214,7 @@ def test_the_archive_makes_the_same_number_of_queries_for_3_or_12_solicitations(
         walk.award("Low Co")
 
     def measure() -> list[int]:
-        return [_queries(app, c, p) for c in (client, vendor_client) for p in paths]
+        return [page_statements(app, c, p)[0] for c in (client, vendor_client) for p in paths]
 
     awarded("Awarded solicitation 0")
     make_solicitation("closed", title="Closed solicitation 0")

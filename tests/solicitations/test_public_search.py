@@ -6,11 +6,9 @@ import re
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event
 
 from app.core import clock
-from app.extensions import db
-from tests.conftest import login
+from tests.conftest import login, page_statements
 from tests.solicitations.conftest import local_datetime
 
 UTC = timezone.utc
@@ -75,23 +73,6 @@ def test_search_words_and_filters(app, client, categories, make_solicitation, ma
     assert listed(client, "?closing=7") == []
 
 
-def _queries_for(app, client, path: str) -> int:
-    with app.app_context():
-        engine = db.engine
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        response = client.get(path)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    assert response.status_code == 200
-    return len(statements)
-
-
 def test_the_list_makes_the_same_number_of_queries_for_2_or_12_solicitations(app, client, categories,
                                                                             make_solicitation, vendor):
     clock.freeze(NOW)
@@ -100,7 +81,7 @@ def test_the_list_makes_the_same_number_of_queries_for_2_or_12_solicitations(app
     pages = ("/solicitations/", f"/solicitations/?q=solicitation&category={categories[0].id}&state=VA&closing=30")
 
     def measure() -> list[int]:
-        return [_queries_for(app, c, path) for c in (client, vendor_client) for path in pages]
+        return [page_statements(app, c, path)[0] for c in (client, vendor_client) for path in pages]
 
     for i in range(2):
         make_solicitation("published", title=f"Solicitation {i}", category_ids=[c.id for c in categories])

@@ -6,11 +6,9 @@ Fixtures
 --------
 world           a World: helpers that walk solicitations of `agency` through the services.
 grow(n)         n of every kind of row the agency staff's workspaces show (see World.grow).
-count_queries(client, path)   the number of SQL statements one GET makes.
 
 Helpers
 -------
-queries_for(app, client, path) -> int     SQL statements one GET runs (before_cursor_execute).
 section(html, key) -> str                 the HTML of one dashboard section (by its id).
 sign_in(client, user)                     sign out whoever was signed in, then sign `user` in.
 """
@@ -23,7 +21,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.core import clock
 from app.extensions import db, limiter
@@ -40,23 +38,6 @@ from tests.solicitations.conftest import (  # noqa: F401
     vendor,
 )
 from tests.conftest import login
-
-
-def queries_for(app, client, path: str) -> int:
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        response = client.get(path)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    assert response.status_code == 200
-    return len(statements)
 
 
 def section(html: str, key: str) -> str:
@@ -282,24 +263,3 @@ class World:
 def world(app, agency, make_solicitation, try_transition, make_vendor) -> World:
     return World(app, agency, make_solicitation, try_transition,
                  vendors=[make_vendor("Alpha Supply"), make_vendor("Bravo Office")])
-
-
-@pytest.fixture
-def count_queries(app):
-    def count(client, path: str) -> tuple[int, str]:
-        statements: list[str] = []
-
-        def listener(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
-            statements.append(statement)
-
-        with app.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
-            response = client.get(path)
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
-        assert response.status_code == 200
-        return len(statements), response.get_data(as_text=True)
-
-    return count

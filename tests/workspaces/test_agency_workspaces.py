@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app.core.roles import Role
 from app.extensions import db
-from tests.conftest import login
+from tests.conftest import login, page_statements
 from tests.workspaces.conftest import section_html, text_of
 
 FORMAT = "%b %-d, %Y %-I:%M %p %Z"  # app.core.templating.format_datetime
@@ -213,7 +213,7 @@ def test_other_agencies_see_none_of_it(app, seeded, other_agency):
     assert "No solicitation in progress." in text_of(queue)
 
 
-def test_dashboard_queries_do_not_grow_with_the_rows(app, world, agency, other_agency, make_user, count_queries):
+def test_dashboard_queries_do_not_grow_with_the_rows(app, world, agency, other_agency, make_user):
     chair = make_user(Role.EVALUATOR, org_id=agency.id, name="Carla Chair")
     both = make_user(Role.PROCUREMENT_OFFICER, Role.APPROVER, Role.EVALUATOR, org_id=agency.id, name="Paula Both")
     people = (agency.officer, agency.admin, agency.approver, agency.evaluator, both)
@@ -225,8 +225,8 @@ def test_dashboard_queries_do_not_grow_with_the_rows(app, world, agency, other_a
     def measure() -> dict[int, tuple[int, int]]:
         out = {}
         for person in people:
-            count_queries(clients[person.id], "/dashboard")  # warm-up
-            n, page = count_queries(clients[person.id], "/dashboard")
+            page_statements(app, clients[person.id], "/dashboard")  # warm-up
+            n, page = page_statements(app, clients[person.id], "/dashboard")
             out[person.id] = (n, len(rows(page)))
         return out
 

@@ -13,8 +13,9 @@ import pytest
 
 from app.core import clock
 from app.extensions import db
+from tests.conftest import page_statements
 from tests.registry.conftest import base_registration
-from tests.workspaces.conftest import queries_for, section, sign_in
+from tests.workspaces.conftest import section, sign_in
 
 SECTIONS = ("participant-contracts", "participant-spend", "participant-checks", "participant-new-contracts")
 
@@ -187,7 +188,7 @@ def test_the_dashboards_make_the_same_number_of_queries_for_2_or_10_rows(app, cl
         for person in people:
             sign_in(client, person)
             client.get("/dashboard")  # warm up
-            counts.append(queries_for(app, client, "/dashboard"))
+            counts.append(page_statements(app, client, "/dashboard")[0])
         return counts
 
     add_contracts(app, world, 2)
