@@ -89,6 +89,7 @@ class RegistrationForm(FlaskForm):
     notice_media = MultiCheckboxField("Notice media", choices=_choices(NOTICE_MEDIA), validators=[Optional()])
     bid_opening = DateField("Bid opening", validators=[Optional()])
     sealed_bids = SelectField("Sealed bids", choices=YES_NO_UNKNOWN, validators=[Optional()])
+    public_opening = SelectField("Bids opened in public", choices=YES_NO_UNKNOWN, validators=[Optional()])
     bids_received = IntegerField("Bids received", validators=[Optional(), NumberRange(min=0, max=10_000)])
     award_date = DateField("Award date", validators=[Optional()])
     lead_distance_miles = DecimalField("Lead agency's distance (miles, optional)", places=1,
@@ -188,6 +189,7 @@ class RegistrationForm(FlaskForm):
             solicitation_method=self.solicitation_method.data or None, award_basis=self.award_basis.data or None,
             notice_first_published=self.notice_first_published.data, notice_media=list(self.notice_media.data or []),
             bid_opening=self.bid_opening.data, sealed_bids=yes_no(self.sealed_bids.data),
+            public_opening=yes_no(self.public_opening.data),
             bids_received=self.bids_received.data, award_date=self.award_date.data,
             lead_distance_miles=self.lead_distance_miles.data, price_lines=list(self.price_lines),
             documents=list(self.checked_documents))

@@ -93,6 +93,7 @@ class Registration:
     notice_media: list[str] = field(default_factory=list)
     bid_opening: date | None = None
     sealed_bids: bool | None = None
+    public_opening: bool | None = None
     bids_received: int | None = None
     award_date: date | None = None
     lead_distance_miles: Decimal | None = None
@@ -107,7 +108,8 @@ class Registration:
             "cooperative_clause": self.cooperative_clause,
             "notice_first_published": _iso(self.notice_first_published),
             "notice_media": sorted(self.notice_media) or None, "bid_opening": _iso(self.bid_opening),
-            "sealed_bids": self.sealed_bids, "bids_received": self.bids_received,
+            "sealed_bids": self.sealed_bids, "public_opening": self.public_opening,
+            "bids_received": self.bids_received,
             "award_date": _iso(self.award_date), "term_end": _iso(self.expires_on),
             "lead_distance_miles": None if self.lead_distance_miles is None else float(self.lead_distance_miles),
         }
