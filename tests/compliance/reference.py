@@ -11,7 +11,8 @@ from pathlib import Path
 import yaml
 
 REPOSITORY = Path(__file__).resolve().parents[2]
-FILES = ("us_procurement_law.yaml", "us_procurement_law_more_states.yaml")
+MORE_STATES = "us_procurement_law_more_states.yaml"
+FILES = ("us_procurement_law.yaml", MORE_STATES)
 
 
 def _git(*args: str) -> str:

@@ -2,16 +2,14 @@
 whether every rule's source is a page the second reference file lists for the entry it encodes."""
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 from app.compliance.rulebook import load_rulebook
 from tests.compliance.factories import finding, report, status_of
+from tests.compliance.reference import MORE_STATES, reference_dir
 
-MORE_STATES = Path("/work/shared/reference/us_procurement_law_more_states.yaml")
 LOCAL_TYPES = {"local_government", "county", "municipality"}
 # Kinds whose local-government entry says its conditions are those of the school_district entry
 # (MA: "identical to the MA school_district entry"; MO: "Same as MO school_district entry").
@@ -31,9 +29,7 @@ def _entity_kinds(types: Any) -> set[str]:
 
 def unlisted_sources(state: str, *, shared_with_school_entry: bool = False) -> list[tuple[str, str]]:
     """(rule id, source) for every rule of `state` whose source no entry it applies to lists."""
-    if not MORE_STATES.exists():
-        pytest.skip("reference file not available")
-    entries = [e for e in yaml.safe_load(MORE_STATES.read_text(encoding="utf-8"))["states"] if e["state"] == state]
+    entries = [e for e in yaml.safe_load((reference_dir() / MORE_STATES).read_text(encoding="utf-8"))["states"] if e["state"] == state]
     assert entries, f"{state} is not in the reference"
     unlisted = []
     for rule in load_rulebook().states[state].rules:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.compliance.factories import ALL_ATTESTED, contract, facts, finding, report, status_of
+from tests.compliance.factories import (
+    ALL_ATTESTED,
+    contract,
+    facts,
+    finding,
+    report,
+    status_of,
+)
 
 NONE_ATTESTED: dict = {}
 
@@ -417,6 +424,7 @@ def per_state_cases() -> list[tuple]:
 
 
 def test_every_state_file_has_a_passing_and_a_failing_case():
+    """Counting this table and the per-state tables (test_state_XX.py, same row shape)."""
     from app.compliance.rulebook import load_rulebook
 
     cases = [*CASES, *per_state_cases()]
