@@ -41,6 +41,7 @@ CHECK_VALID_DAYS = 90
 CHECK_ROLES = (Role.BUYER, Role.AGENCY_ADMIN)
 OPEN_STATUSES = ("action", "unknown")  # findings the agency resolves and records as done
 BOARD_ATTESTATION = "board_approval_regular_meeting"
+PARTICIPATION_ATTESTATION = "participation_agreement_signed"
 MAX_NOTE = 1000
 
 
@@ -192,12 +193,32 @@ def record_action_done(user: User, check: ComplianceCheck, rule_id: str, note: s
 
 
 # ----------------------------------------------------------------------------- board approval
-@lru_cache(maxsize=4)
-def _board_rules(version: str) -> frozenset[str]:  # noqa: ARG001 - the cache key
+@lru_cache(maxsize=8)
+def _attestation_rules(version: str, attestation: str) -> frozenset[str]:  # noqa: ARG001 - the cache key
+    """The rules satisfied by this attestation (directly, or as the step a missing clause asks for)."""
     book = load_rulebook()
     files = [*book.states.values(), *(f for f in (book.federal, book.e_rate) if f is not None)]
     return frozenset(rule.id for rule_file in files for rule in rule_file.rules
-                     if rule.params.get("attestation") == BOARD_ATTESTATION)
+                     if attestation in (rule.params.get("attestation"),
+                                        (rule.params.get("otherwise") or {}).get("attestation")))
+
+
+def _board_rules(version: str) -> frozenset[str]:
+    return _attestation_rules(version, BOARD_ATTESTATION)
+
+
+def signed_by_joining(check: ComplianceCheck) -> list[dict[str, Any]]:
+    """Open findings that ask for the contract's participation agreement: joining on CoopBid is the
+    agency signing it (the participation terms below), so they do not hold the join back."""
+    rules = _attestation_rules(rules_version(), PARTICIPATION_ATTESTATION)
+    return [f for f in pending_findings(check)
+            if f["rule"] in rules or f"attestations.{PARTICIPATION_ATTESTATION}" in f["message"]]
+
+
+def blocking_findings(check: ComplianceCheck) -> list[dict[str, Any]]:
+    """What must be recorded as done before the agency may join on this check."""
+    signed = {f["rule"] for f in signed_by_joining(check)}
+    return [f for f in pending_findings(check) if f["rule"] not in signed]
 
 
 def board_approval_findings(check: ComplianceCheck) -> list[dict[str, Any]]:
@@ -263,7 +284,7 @@ def join_contract(user: User, contract: Contract, check: ComplianceCheck, *, sig
     problems = check_problems(check, contract)
     if problems:
         raise DomainError(" ".join(problems))
-    pending = pending_findings(check)
+    pending = blocking_findings(check)
     if check.verdict == "needs_action" and pending:
         raise DomainError("Record these as done first: " + "; ".join(
             f"{plain_message(f['message'])} ({f['citation']})" for f in pending) + ".")
@@ -283,6 +304,12 @@ def join_contract(user: User, contract: Contract, check: ComplianceCheck, *, sig
     if board and not reference:
         raise DomainError(f"The check asks for your board's approval ({board[0]['citation']}): enter the meeting "
                           "date and minute or resolution number.", field="board_approval_reference")
+    signed = signed_by_joining(check)
+    if signed:
+        # The check's record says how its participation-agreement steps were done: by this join.
+        done = {"note": f"Signed the contract's participation terms on CoopBid ({signer_name}, {signer_title}).",
+                "done_on": today.isoformat(), "by": user.id, "by_name": user.name}
+        check.actions_done = {**check.actions_done, **{f["rule"]: done for f in signed}}
     participation = Participation(contract_id=contract.id, agency_id=agency.id, check_id=check.id,
                                   status=ParticipationStatus.ACTIVE, signer_name=signer_name,
                                   signer_title=signer_title, terms_accepted_at=clock.now(),

@@ -129,7 +129,8 @@ def _render_join(contract: Contract, form: JoinForm, status: int = 200):
     return render_template(
         "contracts/join.html", c=contract, form=form, check=latest, terms=services.PARTICIPATION_TERMS,
         participation=services.participation_of(contract, agency_id),
-        pending=services.pending_findings(latest) if latest else [],
+        pending=services.blocking_findings(latest) if latest else [],
+        signed_by_joining=services.signed_by_joining(latest) if latest else [],
         problems=services.check_problems(latest, contract) if latest else [],
         board_findings=services.board_approval_findings(latest) if latest else []), status
 

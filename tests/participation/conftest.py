@@ -105,7 +105,9 @@ def joined(app, client, coop, make_agency, check_data):
         member = make_agency(state)
         run_check(client, coop, member.admin, check_data())
         check = latest_check(app, member.id)
-        assert check.verdict == "allowed", check.report
+        # Texas asks for participation in the program (§ 271.102): joining is the agency signing it.
+        assert check.verdict == "allowed" or {f["rule"] for f in check.report["findings"]
+                                              if f["status"] != "pass"} == {"TX.coop_conditions.participation"}
         response = client.submit(f"/contracts/{coop.number}/join", {
             "check_id": str(check.id), "signer_name": "Ada Admin", "signer_title": "Superintendent",
             "accept_terms": "y"})

@@ -23,7 +23,8 @@ def _flat(value: str) -> str:
 
 def _join_nc(app, client, coop, make_agency, check_data):
     nc = make_agency("NC")
-    run_check(client, coop, nc.admin, check_data(amount="150000"))
+    # Federal funds too, so the report carries both the state's and 2 CFR 200's citations.
+    run_check(client, coop, nc.admin, check_data(amount="150000", funding=["local", "federal"]))
     check = latest_check(app, nc.id)
     for finding in check.report["findings"]:
         if finding["status"] in ("action", "unknown"):

@@ -127,7 +127,7 @@ def test_who_may_join_and_on_which_check(app, client, coop, make_agency, check_d
     texas, other = make_agency("TX"), make_agency("TX")
     run_check(client, coop, texas.buyer, check_data())
     check = latest_check(app, texas.id)
-    assert check.verdict == "allowed"
+    assert check.verdict == "needs_action"  # Texas: participation in the program, which joining signs
 
     # A buyer runs checks but does not join.
     assert client.submit(f"/contracts/{coop.number}/join", _join_data(check.id)).status_code == 403
@@ -176,3 +176,22 @@ def test_a_stale_check_must_be_run_again(app, client, coop, make_agency, check_d
     assert response.status_code == 422 and "The procurement rules changed since the check" in _text(response)
     assert "The procurement rules changed" in _text(client.get(f"/contracts/{coop.number}/check"))
     assert _participations(app) == []
+
+
+def test_joining_signs_the_participation_agreement_a_state_asks_for(app, client, coop, make_agency, check_data):
+    """Texas: buying under § 271.102 needs participation in the program. On CoopBid joining is the
+    agency signing the participation terms, so that step does not hold the join back, and the
+    check's record says it was done by the join; every other open step still does."""
+    texas = make_agency("TX")
+    run_check(client, coop, texas.admin, check_data())
+    check = latest_check(app, texas.id)
+    assert {f["rule"] for f in check.report["findings"] if f["status"] != "pass"} == {
+        "TX.coop_conditions.participation"}
+    page = _text(client.get(f"/contracts/{coop.number}/join"))
+    assert "Record these as done" not in page
+    assert "joining below is your agency signing it" in page and "271.102" in page
+    response = client.submit(f"/contracts/{coop.number}/join", _join_data(check.id))
+    assert response.status_code == 302, _text(response)[:2000]
+    done = latest_check(app, texas.id).actions_done["TX.coop_conditions.participation"]
+    assert done["note"].startswith("Signed the contract's participation terms on CoopBid")
+    assert (texas.id, check.id) in _participations(app)

@@ -146,3 +146,26 @@ def test_the_reindex_command_rebuilds_search_entries(app, runner, register):
     assert result.exit_code == 0 and "1 contract" in result.output
     with app.app_context():
         assert search_contracts("virco").page.total == 1
+
+
+def test_needs_action_in_the_registry_says_which_steps(app, client, register):
+    """The registry's badge for a state says what keeps the contract from "allowed" there, in words,
+    and that federal funds may add steps."""
+    import html
+
+    number = register(title="Classroom furniture for steps")
+    rows = _rows(app, number)
+    assert rows["TX"][0] == "needs_action"
+    page = html.unescape(client.get("/contracts/?state=TX&q=steps").get_data(as_text=True))
+    assert "What it needs" in page
+    assert "must have become a participant in the cooperative purchasing program" in page
+    assert "Federal funds or E-rate may add steps" in page
+    # Stored with the row, computed with the verdict: no engine call when the page is shown.
+    from app.contracts.models import Contract, ContractEligibility
+
+    with app.app_context():
+        contract = db.session.scalar(select(Contract).where(Contract.number == number))
+        row = db.session.get(ContractEligibility, (contract.id, "TX"))
+        assert row.open_steps and all(len(step) <= 160 for step in row.open_steps)
+        allowed = [r for r in contract.eligibility if r.eligibility.value != "needs_action"]
+        assert all(r.open_steps == [] for r in allowed)
