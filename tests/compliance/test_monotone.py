@@ -26,7 +26,8 @@ STATES = sorted(BOOK.states)
 RANK = {"allowed": 0, "needs_action": 1, "not_allowed": 2}
 FORMAL_RANGE_ONLY = {rule.id for f in BOOK.states.values() for rule in f.of_kind("coop_authority")
                      if rule.params.get("amount_range") == "formal_range_only"}
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Derandomized: the same 300 examples each run, so CI is reproducible (drop derandomize to explore).
+SETTINGS = settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
 days = st.integers(min_value=0, max_value=3650).map(lambda n: date(2020, 1, 1) + timedelta(days=n))
 

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import pytest
-import yaml
 
-from app.compliance.rulebook import load_rulebook
 from tests.compliance.factories import (
     ALL_ATTESTED,
     contract,
     facts,
-    finding,
-    report,
-    status_of,
 )
-from tests.compliance.reference import MORE_STATES, reference_dir
+from tests.compliance.state_cases import assert_case, unlisted_sources
 
 KY_STATE = {"lead_agency_state": "KY", "lead_agency_type": "state_agency"}
 KY_CITY = {"lead_agency_state": "KY", "lead_agency_type": "municipality"}
@@ -88,13 +83,8 @@ CASES = [
 
 @pytest.mark.parametrize(("raw", "rule_id", "status", "verdict"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_kentucky(raw, rule_id, status, verdict):
-    result = report(raw)
-    assert status_of(result, rule_id) == status, finding(result, rule_id)["message"]
-    assert result["verdict"] == verdict, [f for f in result["findings"] if f["status"] != "pass"]
+    assert_case(raw, rule_id, status, verdict)
 
 
 def test_every_source_is_listed_for_kentucky_in_the_reference():
-    entries = [e for e in yaml.safe_load((reference_dir() / MORE_STATES).read_text(encoding="utf-8"))["states"] if e["state"] == "KY"]
-    urls = {source["url"] for entry in entries for source in entry["sources"]}
-    for rule in load_rulebook().states["KY"].rules:
-        assert rule.source in urls, (rule.id, rule.source)
+    assert unlisted_sources("KY") == []

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import pytest
-import yaml
 
-from app.compliance.rulebook import load_rulebook
 from tests.compliance.factories import (
     ALL_ATTESTED,
     contract,
     facts,
-    finding,
-    report,
-    status_of,
 )
-from tests.compliance.reference import MORE_STATES, reference_dir
+from tests.compliance.state_cases import assert_case, unlisted_sources
 
 OK_COUNTY = {"lead_agency_state": "OK", "lead_agency_type": "county"}
 OK_STATE = {"lead_agency_state": "OK", "lead_agency_type": "state_agency"}
@@ -109,13 +104,8 @@ CASES = [
 
 @pytest.mark.parametrize(("raw", "rule_id", "status", "verdict"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_oklahoma(raw, rule_id, status, verdict):
-    result = report(raw)
-    assert status_of(result, rule_id) == status, finding(result, rule_id)["message"]
-    assert result["verdict"] == verdict, [f for f in result["findings"] if f["status"] != "pass"]
+    assert_case(raw, rule_id, status, verdict)
 
 
 def test_every_source_is_listed_for_oklahoma_in_the_reference():
-    entries = [e for e in yaml.safe_load((reference_dir() / MORE_STATES).read_text(encoding="utf-8"))["states"] if e["state"] == "OK"]
-    urls = {source["url"] for entry in entries for source in entry["sources"]}
-    for rule in load_rulebook().states["OK"].rules:
-        assert rule.source in urls, (rule.id, rule.source)
+    assert unlisted_sources("OK") == []

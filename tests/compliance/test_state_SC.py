@@ -5,18 +5,13 @@ amount is left to the local code (there is no comparator edge to test)."""
 from __future__ import annotations
 
 import pytest
-import yaml
 
-from app.compliance.rulebook import load_rulebook
 from tests.compliance.factories import (
     ALL_ATTESTED,
     contract,
     facts,
-    finding,
-    report,
-    status_of,
 )
-from tests.compliance.reference import MORE_STATES, reference_dir
+from tests.compliance.state_cases import assert_case, unlisted_sources
 
 SC_STATE = {"lead_agency_state": "SC", "lead_agency_type": "state_agency"}
 SC_DISTRICT = {"lead_agency_state": "SC", "lead_agency_type": "school_district"}
@@ -99,13 +94,8 @@ CASES = [
 
 @pytest.mark.parametrize(("raw", "rule_id", "status", "verdict"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_south_carolina(raw, rule_id, status, verdict):
-    result = report(raw)
-    assert status_of(result, rule_id) == status, finding(result, rule_id)["message"]
-    assert result["verdict"] == verdict, [f for f in result["findings"] if f["status"] != "pass"]
+    assert_case(raw, rule_id, status, verdict)
 
 
 def test_every_source_is_listed_for_south_carolina_in_the_reference():
-    entries = [e for e in yaml.safe_load((reference_dir() / MORE_STATES).read_text(encoding="utf-8"))["states"] if e["state"] == "SC"]
-    urls = {source["url"] for entry in entries for source in entry["sources"]}
-    for rule in load_rulebook().states["SC"].rules:
-        assert rule.source in urls, (rule.id, rule.source)
+    assert unlisted_sources("SC") == []

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import pytest
-import yaml
 
-from app.compliance.rulebook import load_rulebook
 from tests.compliance.factories import (
     ALL_ATTESTED,
     contract,
     facts,
-    finding,
-    report,
-    status_of,
 )
-from tests.compliance.reference import MORE_STATES, reference_dir
+from tests.compliance.state_cases import assert_case, unlisted_sources
 
 BEFORE_SB_216 = "2024-06-01"  # before 2025 SB 216 / AB 217 ($50,000) was introduced
 NO_INTERSTATE_FILING = {**ALL_ATTESTED, "interlocal_agreement_filed_or_posted": False}
@@ -111,13 +106,8 @@ CASES = [
 
 @pytest.mark.parametrize(("raw", "rule_id", "status", "verdict"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_wisconsin(raw, rule_id, status, verdict):
-    result = report(raw)
-    assert status_of(result, rule_id) == status, finding(result, rule_id)["message"]
-    assert result["verdict"] == verdict, [f for f in result["findings"] if f["status"] != "pass"]
+    assert_case(raw, rule_id, status, verdict)
 
 
 def test_every_source_is_listed_for_wisconsin_in_the_reference():
-    entries = [e for e in yaml.safe_load((reference_dir() / MORE_STATES).read_text(encoding="utf-8"))["states"] if e["state"] == "WI"]
-    urls = {source["url"] for entry in entries for source in entry["sources"]}
-    for rule in load_rulebook().states["WI"].rules:
-        assert rule.source in urls, (rule.id, rule.source)
+    assert unlisted_sources("WI") == []

@@ -226,17 +226,21 @@ def evaluate_temporal(rule: Rule, ctx: Context) -> Finding:
         return Finding(rule.id, Status.UNKNOWN, rule.citation,
                        f"{ctx.state_name}: {params['requirement']}. Confirm it is in force on {on.isoformat()}.")
     contract = ctx.facts.contract
-    if contract.award_date is not None and on < contract.award_date:
+    if contract.term_end is not None and on > contract.term_end:
+        return Finding(rule.id, Status.FAIL, rule.citation,
+                       f"The contract ended on {contract.term_end.isoformat()}, before the purchase date "
+                       f"{on.isoformat()}: {params['requirement']}.")
+    if contract.award_date is None:
+        # Without the award date nothing shows the contract existed on the purchase date.
+        return Finding(rule.id, Status.UNKNOWN, rule.citation,
+                       f"The contract's award date is not given (contract.award_date): {params['requirement']}.")
+    if on < contract.award_date:
         return Finding(rule.id, Status.FAIL, rule.citation,
                        f"The contract is awarded on {contract.award_date.isoformat()}, after the purchase date "
                        f"{on.isoformat()}: {params['requirement']}.")
     if contract.term_end is None:
         return Finding(rule.id, Status.UNKNOWN, rule.citation,
                        f"The contract's term end is not given (contract.term_end): {params['requirement']}.")
-    if on > contract.term_end:
-        return Finding(rule.id, Status.FAIL, rule.citation,
-                       f"The contract ended on {contract.term_end.isoformat()}, before the purchase date "
-                       f"{on.isoformat()}: {params['requirement']}.")
     return Finding(rule.id, Status.PASS, rule.citation,
                    f"The contract runs until {contract.term_end.isoformat()}, so it is in term on {on.isoformat()}.")
 
