@@ -196,7 +196,10 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def record_logout(user: User) -> None:
+def sign_out(user: User) -> None:
+    """End the user's sessions on the server: the session token every cookie carries is rotated, so
+    a copy of the cookie no longer signs anyone in (on any device: sessions are per user)."""
+    user.session_token = secrets.token_hex(16)
     record("auth.logout", actor=user, obj=user)
 
 

@@ -48,10 +48,9 @@ def login():
 def logout():
     form = ActionForm()
     if form.validate_on_submit():
-        services.record_logout(current_user)
-        db.session.commit()
+        user = current_user._get_current_object()
         logout_user()
-        flash("You have signed out.", "success")
+        commit_or_flash(lambda: services.sign_out(user), "You have signed out on every device.")
     return redirect(url_for("core.index"))
 
 
