@@ -3,7 +3,7 @@ actions recorded as done), joining the contract, and the certificate of competit
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.compliance.facts import FactsError
@@ -166,7 +166,7 @@ def join(number: str):
 
 # ----------------------------------------------------------------------------- certificate
 @bp.route("/contracts/<number>/certificate.pdf")
-@roles_required(*AGENCY_STAFF, Role.BUYER)
+@login_required  # a vendor's or a stranger's request is a 404 below, never a 403 that confirms it
 def certificate(number: str):
     """The joined agency's users get their certificate; the lead agency's staff may ask for a
     participant's (?agency=<id>). Anyone else: 404, a participation is not public."""
