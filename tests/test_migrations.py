@@ -142,3 +142,64 @@ def test_downgrade_to_base_and_upgrade_again(fresh_app):
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
     result = runner.invoke(args=["db", "current"])
     assert f"{_head(fresh)} (head)" in result.output
+
+
+def _revisions(app) -> list[str]:
+    with app.app_context():
+        config = app.extensions["migrate"].migrate.get_config()
+        return [script.revision for script in reversed(list(ScriptDirectory.from_config(config).walk_revisions()))]
+
+
+def _schema(path) -> dict[str, set[str]]:
+    """Every table (the full-text index's included) and its columns."""
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as connection:
+            inspector = inspect(connection)
+            return {name: {column["name"] for column in inspector.get_columns(name)}
+                    for name in inspector.get_table_names()}
+    finally:
+        engine.dispose()
+
+
+def test_a_database_made_at_any_earlier_revision_upgrades_to_the_models(fresh_app, tmp_path):
+    """A database migrated to each released revision, then upgraded, has exactly the schema a fresh
+    upgrade gives: a revision edited after it landed (so that a database made in between never gets
+    its change) shows up here."""
+    fresh, path = fresh_app
+    runner = fresh.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    expected = _schema(path)
+    for revision in _revisions(fresh)[:-1]:
+        assert runner.invoke(args=["db", "downgrade", "base"]).exit_code == 0
+        result = runner.invoke(args=["db", "upgrade", revision])
+        assert result.exit_code == 0, (revision, result.output)
+        result = runner.invoke(args=["db", "upgrade"])
+        assert result.exit_code == 0, (revision, result.output)
+        assert _schema(path) == expected, revision
+        engine = create_engine(f"sqlite:///{path}")
+        try:
+            with engine.connect() as connection:
+                assert _diff(connection, db.metadata) == [], revision
+        finally:
+            engine.dispose()
+
+
+def test_a_released_revision_is_never_edited():
+    """migrations/released.sha256 holds the digest of every revision that has landed: editing one
+    fails here (add a new revision instead); a new revision is listed when it lands."""
+    import hashlib
+    from pathlib import Path
+
+    versions = Path(__file__).resolve().parents[1] / "migrations" / "versions"
+    listed = {}
+    for line in (versions.parent / "released.sha256").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            digest, name = line.split()
+            listed[name] = digest
+    present = {path.name for path in versions.glob("*.py")}
+    assert set(listed) <= present, "a released revision was removed"
+    for name, digest in listed.items():
+        assert hashlib.sha256((versions / name).read_bytes()).hexdigest() == digest, f"{name} was edited"
+    unlisted = present - set(listed)
+    assert len(unlisted) <= 1, f"list every landed revision in migrations/released.sha256: {sorted(unlisted)}"
