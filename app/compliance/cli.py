@@ -8,7 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from app.compliance.engine import check, parse_facts
-from app.compliance.facts import FactsError
+from app.compliance.facts import FactsError, decode_json
 
 compliance_cli = AppGroup("compliance", help="Procurement compliance checks against bid_rules/.")
 
@@ -21,13 +21,9 @@ def check_command(facts_file) -> None:  # noqa: ANN001
     """Check the facts in FACTS.json (or - for standard input) and print the JSON report."""
     name = "standard input" if facts_file.name == "<stdin>" else facts_file.name
     try:
-        raw = json.loads(facts_file.read())
+        report = check(parse_facts(decode_json(facts_file.read(), name)))
     except UnicodeDecodeError:
         _refuse(f"{name}: not UTF-8 text")
-    except json.JSONDecodeError as exc:
-        _refuse(f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")
-    try:
-        report = check(parse_facts(raw))
     except FactsError as exc:
         _refuse(exc.message)
     click.echo(json.dumps(report, indent=2, ensure_ascii=False))

@@ -5,6 +5,7 @@ optional keys that are absent (or null) mean "not known".
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -89,6 +90,25 @@ class Facts:
     purchase: Purchase
     contract: Contract | None  # None: no contract; is a formal solicitation required at all?
     attestations: Attestations
+
+
+MAX_AMOUNT = 1e15  # a sanity bound on input, far above any public purchase
+
+
+def decode_json(text: str | bytes, source: str) -> object:
+    """JSON text as Python values, or FactsError naming `source`: invalid JSON, nesting too deep to
+    read, or NaN/Infinity (not JSON) are refused like any other malformed fact."""
+    def not_json(constant: str) -> None:
+        raise FactsError(source, f"{constant} is not a JSON number")
+
+    try:
+        return json.loads(text, parse_constant=not_json)
+    except UnicodeDecodeError:
+        raise FactsError(source, "not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise FactsError(source, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except RecursionError:
+        raise FactsError(source, "nested too deeply to be facts") from None
 
 
 def parse_facts(raw: object) -> Facts:
@@ -184,10 +204,18 @@ def _optional(data: dict[str, Any], key: str, section: str, parse: Callable[[Any
 
 
 def _amount(value: object, field: str) -> float:
-    # bool is an int in Python; true is not an amount.
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+    # bool is an int in Python; true is not an amount. A huge integer (10**400) is not a float.
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise FactsError(field, "must be a number >= 0")
-    return float(value)
+    try:
+        amount = float(value)
+    except OverflowError:
+        amount = math.inf
+    if not math.isfinite(amount) or amount < 0:
+        raise FactsError(field, "must be a number >= 0")
+    if amount > MAX_AMOUNT:
+        raise FactsError(field, f"must be a number >= 0 and at most {MAX_AMOUNT:,.0f}")
+    return amount
 
 
 def _count(value: object, field: str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from app.compliance.engine import check, parse_facts
-from app.compliance.facts import FactsError
+from app.compliance.facts import FactsError, decode_json
 from app.compliance.findings import plain_message
 from app.extensions import csrf, limiter
 
@@ -20,8 +20,14 @@ bp.add_app_template_filter(plain_message, "plain_finding")
 @csrf.exempt
 @limiter.limit(RATE_LIMIT)
 def check_view():
-    raw = request.get_json(silent=True)
+    # Errors under /api/ answer {"error", "message", "status"} (core.errors_views).
+    wanted = "send the facts as a JSON object (Content-Type: application/json)"
+    if not request.is_json or not request.get_data():
+        raise FactsError("body", wanted)
+    try:
+        raw = decode_json(request.get_data(), "body")
+    except FactsError as exc:
+        raise FactsError("body", f"{wanted}; {exc.message.removeprefix('body: ')}") from None
     if raw is None:
-        # Errors under /api/ answer {"error", "message", "status"} (core.errors_views).
-        raise FactsError("body", "send the facts as a JSON object (Content-Type: application/json)")
+        raise FactsError("body", wanted)
     return jsonify(check(parse_facts(raw)))

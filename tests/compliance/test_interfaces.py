@@ -225,3 +225,24 @@ def test_check_many_gives_one_verdict_per_state():
     assert verdicts["AL"] == "needs_action"  # the Alabama entry covers counties only
     assert check_many(None, ["ZZ"], {"agency_type": "county", "amount": 1, "category": "goods",
                                      "date": "2026-01-01", "funding": ["local"]}) == {"ZZ": "needs_action"}
+
+
+HOSTILE = [
+    ("5,000-deep objects", '{"a":' * 5000 + "1" + "}" * 5000, "nested too deeply"),
+    ("100,000-deep arrays", "[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ("an amount of 10**400", json.dumps({**EXAMPLE, "purchase": {**EXAMPLE["purchase"], "amount": 10**400}}),
+     "purchase.amount: must be a number >= 0"),
+    ("an amount of 1e400", json.dumps(EXAMPLE).replace('"amount": 150000', '"amount": 1e400'),
+     "purchase.amount: must be a number >= 0"),
+    ("NaN", json.dumps(EXAMPLE).replace('"amount": 150000', '"amount": NaN'), "NaN is not a JSON number"),
+    ("Infinity", json.dumps(EXAMPLE).replace('"amount": 150000', '"amount": -Infinity'),
+     "-Infinity is not a JSON number"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), [c[1:] for c in HOSTILE], ids=[c[0] for c in HOSTILE])
+def test_hostile_json_is_refused_never_a_crash(app, client, text, message):
+    result = _cli(app, "-", stdin=text)
+    assert result.exit_code == 2 and result.stderr.startswith("Error: ") and message in result.stderr
+    response = client.post(API, data=text, content_type="application/json")
+    assert response.status_code == 400 and message in response.get_json()["message"]
