@@ -56,8 +56,8 @@ def commit_or_flash(action: Callable[[], Any], success: str | Callable[[Any], st
 
 def safe_next_url(target: str | None) -> str | None:
     """Only same-site relative paths are followed after sign-in."""
-    if not target:
-        return None
+    if not target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return None  # control characters (CR/LF) would split the Location header
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None

@@ -84,6 +84,8 @@ def test_unknown_email_and_wrong_password_look_identical(client, make_user, audi
     "/\t/evil.example",
     "javascript:alert(1)",
     "evil.example",
+    "/dashboard\r\nSet-Cookie: session=stolen",
+    "/accounts/profile\nLocation: https://evil.example/",
 ])
 def test_next_to_another_site_is_not_followed(client, make_user, target):
     user = make_user(Role.BUYER)
