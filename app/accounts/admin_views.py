@@ -14,6 +14,7 @@ from app.accounts.forms import (
     VendorSettingsForm,
 )
 from app.accounts.models import AgencyType, Invitation, Organization, User
+from app.core.numbers import page_arg
 from app.core.permissions import forbid_unless, get_or_404, roles_required
 from app.core.roles import OrganizationKind, Role
 from app.core.web import commit_or_flash, show_domain_error
@@ -123,7 +124,7 @@ def _edit_organization(org: Organization):
 @roles_required(Role.ADMIN)
 def organizations():
     page = db.paginate(select(Organization).order_by(Organization.kind, Organization.name),
-                       per_page=50, error_out=False)
+                       page=page_arg(), per_page=50, error_out=False)
     return render_template("accounts/organizations.html", page=page)
 
 

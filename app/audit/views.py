@@ -7,6 +7,7 @@ from app.audit.activity import describe, redacted_ids, register_redaction  # noq
 from app.audit.details import details
 from app.audit.models import AuditEvent
 from app.audit.services import verify_chain
+from app.core.numbers import page_arg
 from app.core.permissions import roles_required
 from app.core.roles import Role
 from app.extensions import db
@@ -35,7 +36,7 @@ def index():
     action = request.args.get("action", "").strip()
     if action:
         query = query.where(AuditEvent.action.startswith(action, autoescape=True))
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = db.paginate(query, page=page_arg(), per_page=50, error_out=False)
     redacted = redacted_ids(page.items, current_user)
     return render_template("audit/index.html", page=page, action=action, verify_form=ActionForm(),
                            activities=describe(page.items, current_user, redacted), details=details,

@@ -14,6 +14,7 @@ from app.bids.forms import BidForm, VerifyReceiptForm, bid_form_class
 from app.bids.models import Bid, BidDocument, BidStatus, BidVersion
 from app.core.errors import DomainError
 from app.core.files import check_upload, read_upload
+from app.core.numbers import page_arg
 from app.core.permissions import forbid_unless
 from app.core.roles import Role
 from app.core.templating import price_input
@@ -263,7 +264,7 @@ def my_bids():
     _require_vendor_user()
     total = count_for_vendor(current_user.organization_id)
     pages = max(1, -(-total // MY_BIDS_PER_PAGE))
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    page = min(page_arg(), pages)
     outcomes = outcomes_for_vendor(current_user.organization_id, MY_BIDS_PER_PAGE,
                                    offset=(page - 1) * MY_BIDS_PER_PAGE)
     return render_template("bids/my_bids.html", outcomes=outcomes, total=total, page=page, pages=pages)

@@ -12,6 +12,7 @@ from app.contracts import participation as services
 from app.contracts.models import ComplianceCheck, Contract, Participation
 from app.contracts.participation_forms import ActionDoneForm, CheckForm, JoinForm
 from app.core.errors import DomainError
+from app.core.numbers import id_arg
 from app.core.permissions import forbid_unless, roles_required
 from app.core.roles import AGENCY_STAFF, Role
 from app.core.web import commit_or_flash, show_domain_error
@@ -173,7 +174,7 @@ def certificate(number: str):
     contract = load_contract(number)
     agency_id = current_user.organization_id
     if agency_id == contract.agency_id and current_user.has_any_role(*AGENCY_STAFF):
-        agency_id = request.args.get("agency", type=int) or 0
+        agency_id = id_arg("agency") or 0
     participation = db.session.scalar(select(Participation).where(Participation.contract_id == contract.id,
                                                                   Participation.agency_id == agency_id))
     if participation is None:

@@ -11,6 +11,7 @@ from app.contracts.models import Contract
 from app.contracts.participation_forms import PurchaseForm, PurchaseUploadForm
 from app.contracts.participation_views import load_contract
 from app.core.files import read_upload
+from app.core.numbers import page_arg
 from app.core.permissions import forbid_unless, roles_required
 from app.core.roles import AGENCY_STAFF, Role
 from app.core.templating import format_unit_price
@@ -31,7 +32,7 @@ def _line_choices(contract: Contract) -> list[tuple[str, str]]:
 
 
 def _render(contract: Contract, form: PurchaseForm, upload_form: PurchaseUploadForm, status: int = 200, **context):
-    page = services.agency_purchases(contract, current_user.organization_id, request.args.get("page", 1, type=int))
+    page = services.agency_purchases(contract, current_user.organization_id, page_arg())
     return render_template("contracts/purchases.html", c=contract, form=form, upload_form=upload_form, page=page,
                            can_record=services.can_record(current_user, contract), headers=purchase_files.CSV_HEADERS,
                            **context), status

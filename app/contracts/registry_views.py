@@ -14,6 +14,7 @@ from app.contracts.models import Contract, Eligibility
 from app.contracts.registration import can_register_contracts, register_contract
 from app.contracts.registry import search_contracts
 from app.core.geo import US_STATES
+from app.core.numbers import id_arg, page_arg
 from app.core.permissions import forbid_unless
 from app.core.roles import Role
 from app.core.web import commit_or_flash
@@ -24,11 +25,6 @@ bp = Blueprint("registry", __name__)
 
 # The levels a visitor may ask for: "usable" means allowed, or allowed once the listed steps are done.
 USABLE_LEVELS = (Eligibility.ALLOWED, Eligibility.NEEDS_ACTION)
-
-
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 def _state_arg(states: list[str]) -> str:
@@ -63,13 +59,13 @@ def index():
     states = sorted(load_rulebook().states)
     state = _state_arg(states)
     levels = [level for level in USABLE_LEVELS if level.value in request.args.getlist("usable")]
-    filters = {"q": request.args.get("q", "").strip()[:200], "category": _int_arg("category"),
-               "vendor": _int_arg("vendor"), "agency": _int_arg("agency"),
+    filters = {"q": request.args.get("q", "").strip()[:200], "category": id_arg("category"),
+               "vendor": id_arg("vendor"), "agency": id_arg("agency"),
                "active": request.args.get("active") == "1", "state": state, "usable": [l.value for l in levels]}
     results = search_contracts(filters["q"], category_id=filters["category"], vendor_id=filters["vendor"],
                                agency_id=filters["agency"], active_only=filters["active"],
                                usable_in_state=state or None, eligibility_levels=levels,
-                               page=_int_arg("page") or 1, per_page=20)
+                               page=page_arg(), per_page=20)
     return render_template(
         "contracts/registry.html", results=results, filters=filters, rule_states=states, state_names=US_STATES,
         categories=db.session.scalars(select(Category).order_by(Category.code)).all(),

@@ -13,6 +13,7 @@ from app.accounts.forms import ActionForm
 from app.accounts.models import User
 from app.bids.models import Bid
 from app.core.errors import DomainError
+from app.core.numbers import parse_id
 from app.core.permissions import forbid_unless, get_or_404, roles_required
 from app.core.roles import AGENCY_STAFF, Role
 from app.core.web import commit_or_flash
@@ -164,8 +165,8 @@ def consensus(solicitation_id: int):
     s = _load(solicitation_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    bid = db.session.get(Bid, request.form.get("bid_id", type=int) or 0)
-    criterion = db.session.get(EvaluationCriterion, request.form.get("criterion_id", type=int) or 0)
+    bid = db.session.get(Bid, parse_id(request.form.get("bid_id")) or 0)
+    criterion = db.session.get(EvaluationCriterion, parse_id(request.form.get("criterion_id")) or 0)
     if bid is None or criterion is None or bid.solicitation_id != s.id or criterion.solicitation_id != s.id:
         abort(404)
     typed = {"bid_id": bid.id, "criterion_id": criterion.id, "points": request.form.get("points", "").strip(),

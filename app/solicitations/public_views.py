@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.accounts.forms import ActionForm
 from app.accounts.models import Organization
 from app.core.geo import US_STATES
+from app.core.numbers import id_arg, page_arg, parse_whole
 from app.core.permissions import forbid_unless, get_or_404
 from app.core.roles import OrganizationKind
 from app.core.storage import storage
@@ -42,22 +43,17 @@ def load_visible(number: str) -> Solicitation:
     return solicitation
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 @bp.route("/solicitations/")
 def index():
     filters = OpenFilters(
         q=request.args.get("q", "").strip()[:200],
-        category_id=_int_arg("category"),
-        agency_id=_int_arg("agency"),
+        category_id=id_arg("category"),
+        agency_id=id_arg("agency"),
         state=request.args.get("state", "") if request.args.get("state", "") in US_STATES else "",
-        closing_within_days=_int_arg("closing"),
+        closing_within_days=parse_whole(request.args.get("closing", ""), maximum=3650),
         status=request.args.get("status", "") if request.args.get("status", "") in PUBLIC_LIST_STATUSES else "open",
     )
-    page = db.paginate(open_solicitations(filters), per_page=20, error_out=False)
+    page = db.paginate(open_solicitations(filters), page=page_arg(), per_page=20, error_out=False)
     categories = db.session.scalars(select(Category).order_by(Category.code)).all()
     agencies = db.session.scalars(select(Organization).where(Organization.kind == OrganizationKind.AGENCY)
                                   .order_by(Organization.name)).all()

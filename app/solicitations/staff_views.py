@@ -14,6 +14,7 @@ from app.accounts.models import Organization
 from app.audit.services import record
 from app.core.errors import DomainError
 from app.core.files import check_upload
+from app.core.numbers import page_arg
 from app.core.permissions import forbid_unless, get_or_404, roles_required
 from app.core.roles import AGENCY_STAFF, OrganizationKind, Role
 from app.core.storage import storage
@@ -66,7 +67,7 @@ def staff_index():
     query = select(Solicitation).where(Solicitation.agency_id == current_user.organization_id)
     if status in SolicitationStatus.__members__.values():
         query = query.where(Solicitation.status == status)
-    page = db.paginate(query.order_by(Solicitation.created_at.desc()), per_page=25, error_out=False)
+    page = db.paginate(query.order_by(Solicitation.created_at.desc()), page=page_arg(), per_page=25, error_out=False)
     return render_template("solicitations/staff_index.html", page=page, status=status,
                            statuses=list(SolicitationStatus))
 
