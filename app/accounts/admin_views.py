@@ -18,7 +18,7 @@ from app.core.numbers import page_arg
 from app.core.permissions import forbid_unless, get_or_404, roles_required
 from app.core.roles import OrganizationKind, Role
 from app.core.web import commit_or_flash, show_domain_error
-from app.extensions import db
+from app.extensions import db, limiter
 
 ORG_ADMINS = (Role.AGENCY_ADMIN, Role.VENDOR_ADMIN)
 
@@ -29,6 +29,7 @@ def _role_choices(org: Organization) -> list[tuple[str, str]]:
 
 @bp.route("/team", methods=["GET", "POST"])
 @roles_required(*ORG_ADMINS)
+@limiter.limit("30 per hour", methods=["POST"], key_func=lambda: f"invite:{current_user.organization_id}")
 def team():
     org = current_user.organization
     form = InvitationForm()

@@ -156,6 +156,9 @@ def create_agency(
     db.session.flush()
     record("agency.created", actor=actor, obj=org, organization_id=org.id,
            data={"name": org.name, "state": state, "agency_type": agency_type.value})
+    # The platform's administrators onboard agencies: they are told plainly (no enumeration concern).
+    if find_user_by_email(admin_email):
+        raise DomainError("This address already has a CoopBid account.", field="email")
     invitation = invite_member(actor, org, admin_email, [Role.AGENCY_ADMIN])
     return org, invitation
 
@@ -276,8 +279,7 @@ def invite_member(actor: User, org: Organization, email: str, roles: list[Role])
     if invalid:
         raise DomainError("Those roles do not fit this organization.", field="roles")
     email = normalize_email(email)
-    if find_user_by_email(email):
-        raise DomainError("This address already has a CoopBid account.", field="email")
+    existing = find_user_by_email(email)
     raw, digest = _token()
     days = current_app.config["INVITATION_DAYS"]
     invitation = Invitation(
@@ -292,6 +294,13 @@ def invite_member(actor: User, org: Organization, email: str, roles: list[Role])
     db.session.flush()
     record("invitation.sent", actor=actor, obj=invitation, organization_id=org.id,
            data={"email": email, "roles": invitation.roles})
+    if existing is not None:
+        # One answer whether or not the address has an account (no enumeration): the invitation is
+        # listed as sent, but its owner gets a note instead of a link (an account belongs to one
+        # organization), and the link is never sent, so it can never be used.
+        send_email(email, f"{org.name} tried to invite you on CoopBid", "invitation_existing_account",
+                   org=org, inviter=actor)
+        return invitation
     send_email(email, f"You are invited to join {org.name} on CoopBid", "invitation",
                invitation=invitation, org=org, inviter=actor, days=days,
                url=_external("accounts.accept_invitation", token=raw))

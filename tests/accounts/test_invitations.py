@@ -167,16 +167,32 @@ def test_procurement_officers_cannot_invite(app, client, login_as, mail):
     assert mail() == []
 
 
-def test_an_address_with_an_account_cannot_be_invited(app, client, login_as, make_user, mail):
+def test_inviting_an_address_with_an_account_answers_as_for_any_address(app, client, login_as, make_user, mail):
+    """No enumeration: the page says the same as for a new address, and the owner of the account is
+    told by e-mail instead of receiving a link (an account belongs to one organization)."""
     make_user(Role.VENDOR_USER, email="taken@example.org")
     login_as(Role.AGENCY_ADMIN)
+    taken = invite(client, "Taken@example.org", Role.BUYER)
+    after_taken = client.get("/accounts/team").get_data(as_text=True)
+    fresh = invite(client, "new.person@example.org", Role.BUYER)
+    after_fresh = client.get("/accounts/team").get_data(as_text=True)
 
-    response = invite(client, "Taken@example.org", Role.BUYER)
+    assert taken.status_code == fresh.status_code == 302
+    assert taken.headers["Location"] == fresh.headers["Location"]
+    assert "Invitation sent to Taken@example.org" in after_taken
+    assert "Invitation sent to new.person@example.org" in after_fresh
+    assert "taken@example.org" in after_fresh  # listed among the pending invitations like any other
+    assert invitation_count(app) == 2
+    [note, link] = mail()
+    assert note.to == "taken@example.org" and "already has a CoopBid account" in note.body
+    assert "/invitations/" not in note.body
+    assert link.to == "new.person@example.org" and "/invitations/" in link.body
 
-    assert response.status_code == 200
-    assert_field_error(response, "email", "This address already has a CoopBid account.")
-    assert invitation_count(app) == 0
-    assert mail() == []
+
+def test_invitations_are_rate_limited_per_organization(app, client, login_as, mail):
+    login_as(Role.AGENCY_ADMIN)
+    answers = [invite(client, f"person{i}@example.org", Role.BUYER).status_code for i in range(31)]
+    assert answers[:30] == [302] * 30 and answers[30] == 429
 
 
 def test_an_admin_cannot_revoke_another_organizations_invitation(app, client, new_client, make_user, mail):
