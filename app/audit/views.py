@@ -38,9 +38,11 @@ def index():
         query = query.where(AuditEvent.action.startswith(action, autoescape=True))
     page = db.paginate(query, page=page_arg(), per_page=50, error_out=False)
     redacted = redacted_ids(page.items, current_user)
+    # Events about sealed bids stay out of the list until the opening: a row saying only "sealed",
+    # or a gap in the numbering, next to a vendor's sign-in would tell who is bidding.
+    activities = [a for a in describe(page.items, current_user, redacted) if not a.redacted]
     return render_template("audit/index.html", page=page, action=action, verify_form=ActionForm(),
-                           activities=describe(page.items, current_user, redacted), details=details,
-                           families=FAMILIES)
+                           activities=activities, details=details, families=FAMILIES)
 
 
 @bp.route("/verify", methods=["POST"])
