@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from app.core import clock
 from app.extensions import db
 from app.solicitations.models import Solicitation
 from app.solicitations.pricesheet_files import HEADERS, MAX_LINES, MAX_ROWS
+from tests import xlsx_bombs
 from tests.accounts.helpers import Page
 from tests.solicitations.test_drafting import client_for
 
@@ -275,3 +277,30 @@ def test_only_the_agencys_officers_import(app, agency, other_agency, vendor, cat
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
             AuditEvent.action == "solicitation.price_sheet_imported")) == 0
+
+
+# ----------------------------------------------------------------------------- costly files
+COSTLY_FILES = {
+    "declared_millions": (xlsx_bombs.declared_millions,
+                          f"The XLSX file has too many rows for a price sheet (at most {MAX_ROWS - 1:,} lines)."),
+    "millions_of_rows": (xlsx_bombs.millions_of_rows, "The XLSX file unpacks to 22.9 MB, more than a price sheet "
+                                                      "can need (at most 5 MB)"),
+    "one_wide_row": (xlsx_bombs.one_wide_row, "The XLSX file has more cells than a price sheet can have "
+                                              f"(at most {MAX_ROWS * 10:,})."),
+}
+
+
+@pytest.mark.parametrize("case", list(COSTLY_FILES))
+def test_a_costly_xlsx_is_refused_at_once(app, agency, categories, make_solicitation, case):
+    clock.freeze(TODAY)
+    draft = make_solicitation()
+    officer = client_for(app, agency.officer)
+    build, message = COSTLY_FILES[case]
+    content = build()
+    started = time.perf_counter()
+    response = send(officer, draft.id, file=(content, "prices.xlsx"), mode="replace")
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 422
+    assert_error_beside(Page.of(response), "price_file", message)
+    assert elapsed < 2, f"{case}: {elapsed:.1f} s"  # a bound, not a benchmark
+    assert lines_of(app, draft.id) == DEFAULT_LINES
