@@ -304,3 +304,39 @@ def test_a_costly_xlsx_is_refused_at_once(app, agency, categories, make_solicita
     assert_error_beside(Page.of(response), "price_file", message)
     assert elapsed < 2, f"{case}: {elapsed:.1f} s"  # a bound, not a benchmark
     assert lines_of(app, draft.id) == DEFAULT_LINES
+
+
+# ----------------------------------------------------------------------------- formulas
+EVIL = '=HYPERLINK("http://evil.example/steal","Click for details")'
+EVIL_UNIT = "@SUM(A1)"
+
+
+def test_every_price_sheet_export_neutralises_formulas_and_reads_them_back(app, agency, categories,
+                                                                           make_solicitation):
+    clock.freeze(TODAY)
+    items = [{"description": EVIL, "unit": EVIL_UNIT, "estimated_quantity": Decimal(3)},
+             {"description": "-5 degree freezer", "unit": "each", "estimated_quantity": Decimal(1)}]
+    published = make_solicitation("published", items=items)
+    draft = make_solicitation(items=items)
+    officer = client_for(app, agency.officer)
+    exports = {"public": f"/solicitations/{published.number}/bid/price-sheet",
+               "staff": f"/agency/solicitations/{draft.id}/price-sheet"}
+    expected = [("'" + EVIL, "'" + EVIL_UNIT), ("'-5 degree freezer", "each")]
+    for who, url in exports.items():
+        response = officer.get(f"{url}.csv")
+        assert response.status_code == 200, who
+        rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+        assert [tuple(r[1:3]) for r in rows[1:]] == expected, who
+
+        response = officer.get(f"{url}.xlsx")
+        assert response.status_code == 200, who
+        ws = load_workbook(io.BytesIO(response.data))["Price sheet"]
+        assert [(ws.cell(r, 2).value, ws.cell(r, 3).value) for r in (2, 3)] == expected, who
+        assert not [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"], who
+
+        # Uploaded again, the template gives the lines as they were typed.
+        target = make_solicitation()
+        for fmt, content in (("csv", officer.get(f"{url}.csv").data), ("xlsx", officer.get(f"{url}.xlsx").data)):
+            response = send(officer, target.id, file=(content, f"template.{fmt}"), mode="replace")
+            assert response.status_code == 302, Page.of(response).alert_text()
+            assert [line[1:3] for line in lines_of(app, target.id)] == [(EVIL, EVIL_UNIT), ("-5 degree freezer", "each")]
