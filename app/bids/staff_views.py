@@ -2,7 +2,6 @@
 responsiveness decisions and the tabulation (page, PDF, CSV)."""
 from __future__ import annotations
 
-import csv
 import io
 
 from flask import Response, abort, redirect, render_template, url_for
@@ -16,6 +15,7 @@ from app.bids.models import Bid, BidDocument
 from app.bids.views import _send_document
 from app.core.permissions import forbid_unless, roles_required
 from app.core.roles import AGENCY_STAFF
+from app.core.spreadsheets import csv_writer
 from app.core.web import commit_or_flash
 from app.extensions import db
 from app.solicitations.staff_views import load_for_staff
@@ -106,7 +106,7 @@ def tabulation_csv(solicitation_id: int):
     s = _load_opened(solicitation_id)
     tab = opening.tabulate(s)
     out = io.StringIO()
-    writer = _SafeWriter(out)
+    writer = csv_writer(out)
     header = ["Line", "Description", "Unit", "Estimated quantity"]
     for bid in tab.bids:
         header += [f"{bid.vendor.name} unit price", f"{bid.vendor.name} extended"]
@@ -128,14 +128,3 @@ def tabulation_csv(solicitation_id: int):
                      "", ""])
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{s.number}-tabulation.csv"'})
-
-
-class _SafeWriter:
-    """csv.writer that neutralises spreadsheet formulas in text cells (a vendor named "=cmd|…")."""
-
-    def __init__(self, out: io.StringIO):
-        self._writer = csv.writer(out)
-
-    def writerow(self, row: list[object]) -> None:
-        self._writer.writerow([f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r")
-                               else v for v in row])

@@ -24,6 +24,7 @@ from app.contracts.models import Contract, Purchase
 from app.contracts.purchases import (ItemInput, can_record, parse_amount, parse_day, parse_price, parse_quantity,
                                      record_purchase)
 from app.core.errors import DomainError, NotPermitted
+from app.core.spreadsheets import csv_writer
 
 CSV_HEADERS = ("po_number", "ordered_on", "amount", "line", "quantity", "unit_price")
 MAX_CSV_ROWS = 5000
@@ -56,7 +57,7 @@ class _Row:
 def template_csv(contract: Contract) -> str:
     """The layout with one example order of two items (the first price-list lines)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADERS)
     example = contract.lines[:2]
     if example:

@@ -3,26 +3,28 @@ vendors download and fill in with prices and that staff use to build the sheet, 
 of such a file back into rows of text. What the rows mean is up to the caller: unit prices for a
 bid (app.bids.pricefiles), lines for a draft's price sheet (app.solicitations.drafting).
 A file that cannot be read, has the wrong layout or is too long is refused as a whole, with a
-DomainError on the caller's field."""
+DomainError on the caller's field. Text cells are written neutralised (app.core.spreadsheets), so a
+line named "=HYPERLINK(…)" is not a formula in the vendor's spreadsheet, and read back as typed."""
 from __future__ import annotations
 
 import csv
 import io
 import math
-import zipfile
 from decimal import Decimal
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill, Protection
-from openpyxl.utils.exceptions import InvalidFileException
 
 from app.core.errors import DomainError
+from app.core.spreadsheets import csv_writer, neutralised, read_xlsx_rows, text_rows
 from app.solicitations.models import Solicitation
 
 HEADERS = ("Line", "Description", "Unit", "Estimated quantity", "Unit price")
 EXTENSIONS = ("xlsx", "csv")
 # Rows read from one file at most (header included): beyond it the file is refused unread.
 MAX_ROWS = 10_000
+# Columns read from an XLSX (the template's and a few more, so that a shifted layout is named).
+MAX_COLUMNS = len(HEADERS) + 5
 # Lines one price sheet may have. The bid form carries a price field per line in one multipart
 # request, which Flask limits to MAX_FORM_PARTS (1,000) parts.
 MAX_LINES = 500
@@ -47,7 +49,7 @@ def template_xlsx(s: Solicitation) -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for line, description, unit, quantity, _ in template_rows(s):
-        ws.append((line, description, unit, float(quantity), None))
+        ws.append(neutralised((line, description, unit, float(quantity), None)))
     entry = PatternFill("solid", fgColor="FFF2CC")
     for row in ws.iter_rows(min_row=2, min_col=5, max_col=5):
         for cell in row:
@@ -59,7 +61,7 @@ def template_xlsx(s: Solicitation) -> bytes:
     ws.freeze_panes = "A2"
     ws.protection.sheet = True  # only the unit price column is editable
     notes = wb.create_sheet("Instructions")
-    notes.append([f"{s.number} — {s.title}"])
+    notes.append(neutralised([f"{s.number} — {s.title}"]))
     notes.append(["Enter a unit price (US dollars, up to 4 decimals) for each line in column E, "
                   "leave it empty for a line you do not offer, and upload this file on the bid form."])
     notes.append(["Do not add, remove or reorder rows or columns."])
@@ -70,7 +72,7 @@ def template_xlsx(s: Solicitation) -> bytes:
 
 def template_csv(s: Solicitation) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(HEADERS)
     for line, description, unit, quantity, _ in template_rows(s):
         writer.writerow((line, description, unit, _number(quantity), ""))
@@ -109,25 +111,9 @@ def rows_from_csv(data: bytes, *, field: str = "price_file") -> list[list[str]]:
 
 
 def rows_from_xlsx(data: bytes, *, field: str = "price_file") -> list[list[str]]:
-    unreadable = DomainError("The XLSX file cannot be read; it may be damaged or not an Excel workbook.",
-                             field=field)
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise unreadable from None
-    try:
-        ws = wb["Price sheet"] if "Price sheet" in wb.sheetnames else wb.worksheets[0]
-        rows = []
-        for row in ws.iter_rows(values_only=True, max_col=len(HEADERS) + 5):
-            rows.append(["" if v is None else _cell_text(v) for v in row])
-            if len(rows) > MAX_ROWS:
-                raise _too_many("XLSX file", field)
-        return rows
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, IndexError, TypeError, ValueError, OSError):
-        # A damaged or hand-made sheet, e.g. a number cell holding text, fails while it is read.
-        raise unreadable from None
-    finally:
-        wb.close()
+    rows = read_xlsx_rows(data, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS, what="price sheet",
+                          sheet="Price sheet", field=field, too_many_rows=_too_many("XLSX file", field).message)
+    return [["" if v is None else _cell_text(v) for v in row] for row in rows]
 
 
 def _cell_text(value: object) -> str:
@@ -177,7 +163,7 @@ def read_template(filename: str | None, data: bytes, *, field: str = "price_file
             raise DomainError(f"{name} does not contain what a .xlsx file should; it may be damaged "
                               "or renamed.", field=field)
         rows = rows_from_xlsx(data, field=field)
-    rows = clean_rows(rows)
+    rows = clean_rows(text_rows(rows))
     if not rows:
         raise DomainError(f"{name} is empty.", field=field)
     if not is_template_header(rows[0]):

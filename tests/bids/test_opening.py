@@ -358,6 +358,16 @@ def test_tabulation_ties_and_non_responsive_bid_left_out(app, bidding, tabulated
     assert marked == ["$10.00", "$10.00", "$50.00", "$27,000.00"], tokens
 
 
+def test_csv_neutralises_a_formula_in_a_line_description(app, bidding, tabulated):
+    with app.app_context():
+        from app.solicitations.models import Solicitation
+        s = db.session.get(Solicitation, bidding.id)
+        s.items[0].description, s.items[0].unit = "+1 555 0100 hotline", "@each"
+        db.session.commit()
+    rows = _csv(signed_in(app, bidding.agency.officer), bidding)
+    assert rows[1][1:3] == ["'+1 555 0100 hotline", "'@each"]
+
+
 def test_csv_neutralises_a_formula_in_a_vendor_name(app, bidding, tabulated):
     officer = signed_in(app, bidding.agency.officer)
     rows = _csv(officer, bidding)

