@@ -17,6 +17,7 @@ from app.core.permissions import forbid_unless, roles_required
 from app.core.roles import AGENCY_STAFF
 from app.core.spreadsheets import csv_writer
 from app.core.web import commit_or_flash
+from app.evaluation.services import can_see_proposals
 from app.extensions import db
 from app.solicitations.staff_views import load_for_staff
 from app.solicitations.models import Solicitation
@@ -26,7 +27,13 @@ def _load_opened(solicitation_id: int) -> Solicitation:
     s = load_for_staff(solicitation_id)
     if s.opened_at is None:
         abort(404)  # nothing about individual bids exists for staff before the opening
+    _forbid_unless_proposals_visible(s)
     return s
+
+
+def _forbid_unless_proposals_visible(s: Solicitation) -> None:
+    """Opened bids are for the officers, the approvers and the committee's signed members only."""
+    forbid_unless(can_see_proposals(current_user, s))
 
 
 def _load_opened_bid(s: Solicitation, bid_id: int) -> Bid:
@@ -42,6 +49,7 @@ def staff_bids(solicitation_id: int):
     s = load_for_staff(solicitation_id)
     if s.opened_at is None:
         return render_template("bids/staff_sealed.html", s=s, count=opening.bid_count(s))
+    _forbid_unless_proposals_visible(s)
     return render_template("bids/staff_bids.html", s=s, tab=opening.tabulate(s))
 
 

@@ -65,6 +65,22 @@ def member_for(s: Solicitation, user: User) -> CommitteeMember | None:
                                                            CommitteeMember.user_id == user.id))
 
 
+def can_see_proposals(user: User, s: Solicitation) -> bool:
+    """Who at the lead agency reads an opened solicitation's proposals (the bids, their files, the
+    tabulation, the scores and the ranking): its procurement officers and administrators, who run
+    the procurement; its approvers, who approve the award on that record; and of its evaluators only
+    those seated on this solicitation's committee who signed the conflict-of-interest statement.
+    Anyone seated who declared a conflict is excluded, whatever other role they hold."""
+    if not s.is_staff(user):
+        return False
+    member = member_for(s, user)
+    if member is not None and member.excluded_at is not None:
+        return False
+    if user.has_any_role(Role.PROCUREMENT_OFFICER, Role.AGENCY_ADMIN, Role.APPROVER):
+        return True
+    return member is not None and member.may_see_proposals
+
+
 def name_committee(actor: User, s: Solicitation, evaluator_ids: list[int], chair_id: int) -> list[CommitteeMember]:
     """Appoint evaluators (agency users holding the evaluator role) and one chair among them.
     Members already appointed stay (with their attestations and scores); new ones are added."""

@@ -75,11 +75,13 @@ def overview(solicitation_id: int):
 def _render_overview(s: Solicitation, form: CommitteeForm, status: int = 200, **context):
     member = services.member_for(s, current_user)
     evaluation = services.evaluation_for(s)
-    # While scoring is open, the officer sees who has scored, not the scores (independence).
-    res = services.results(s) if services.ranking_ready(s, evaluation) else None
+    # While scoring is open, the officer sees who has scored, not the scores (independence); the
+    # ranking is shown only to those who may read the proposals.
+    may_see = services.can_see_proposals(current_user, s)
+    res = services.results(s) if may_see and services.ranking_ready(s, evaluation) else None
     context.setdefault("consensus_typed", {"bid_id": None, "criterion_id": None, "points": "", "reason": ""})
     return render_template("evaluation/overview.html", s=s, form=form, member=member, evaluation=evaluation,
-                           committee=services.members(s), res=res, is_officer=_is_officer(s),
+                           committee=services.members(s), res=res, is_officer=_is_officer(s), may_see_proposals=may_see,
                            attest_form=AttestationForm(), action_form=ActionForm(),
                            statement=services.ATTESTATION_TEXT, **context), status
 
@@ -190,11 +192,9 @@ def consensus(solicitation_id: int):
 def _report(solicitation_id: int) -> tuple[Solicitation, EvaluationReport]:
     s = _load(solicitation_id)
     evaluation = services.evaluation_for(s)
-    member = services.member_for(s, current_user)
     if not services.ranking_ready(s, evaluation):
         abort(404)  # scores stay independent until the chair closes scoring
-    if member is not None and not member.may_see_proposals:
-        abort(403)
+    forbid_unless(services.can_see_proposals(current_user, s))
     from app.awards.services import current_recommendation
 
     return s, build_report(services.results(s), current_recommendation(s))

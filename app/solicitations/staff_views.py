@@ -170,7 +170,9 @@ def manage(solicitation_id: int):
 
 
 def _render_manage(solicitation: Solicitation, status: int = 200, **forms: Any):
-    from app.bids.opening import bid_count  # bids builds on solicitations, not the other way round
+    # bids and evaluation build on solicitations, not the other way round
+    from app.bids.opening import bid_count
+    from app.evaluation.services import can_see_proposals
 
     tz = solicitation.agency.timezone
     invite_form = forms.get("invite_form") or DemandInviteForm()
@@ -191,6 +193,7 @@ def _render_manage(solicitation: Solicitation, status: int = 200, **forms: Any):
         reason_form=forms.get("reason_form") or ReasonForm(), note_form=NoteForm(),
         invite_form=invite_form, answer_form=AnswerForm(), action_form=ActionForm(),
         Status=SolicitationStatus, bid_count=bid_count(solicitation) if solicitation.published_at else None,
+        may_see_proposals=can_see_proposals(current_user, solicitation),
     ), status
 
 

@@ -423,10 +423,17 @@ def _org(app, bid_id: int) -> int:
 @pytest.mark.parametrize("role", [Role.EVALUATOR, Role.APPROVER, Role.BUYER])
 def test_other_staff_cannot_decide(app, bidding, tabulated, role):
     staff = signed_in(app, bidding.agency.user_with(role))
+    if role == Role.EVALUATOR:  # an evaluator reads bids only seated on the committee and signed
+        evaluator = bidding.agency.evaluator
+        assert signed_in(app, bidding.agency.officer).submit(
+            f"/agency/solicitations/{bidding.id}/evaluation",
+            {"evaluators": [evaluator.id], "chair": evaluator.id}).status_code == 302
+        assert staff.submit(f"/agency/solicitations/{bidding.id}/evaluation/attest",
+                            {"answer": "none"}).status_code == 302
     url = f"/agency/solicitations/{bidding.id}/bids/{tabulated[CHARLIE]}"
     response = staff.submit(url, {"decision": "non_responsive", "reason": "Looks too cheap"})
     assert response.status_code == 403
-    if role != Role.BUYER:  # evaluators and approvers read the opened bid, without the decision form
+    if role != Role.BUYER:  # seated evaluators and approvers read the opened bid, without the decision form
         page = staff.get(url).get_data(as_text=True)
         assert CHARLIE in page and "Record decision" not in page
     assert bid_state(app, bidding.id, _org(app, tabulated[CHARLIE]))["responsiveness"] == "pending"
