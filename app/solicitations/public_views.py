@@ -1,7 +1,7 @@
 """Public pages (no sign-in) and the vendor actions on them: questions, follows, acknowledgements."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -10,9 +10,8 @@ from app.accounts.models import Organization
 from app.core.geo import US_STATES
 from app.core.permissions import forbid_unless, get_or_404
 from app.core.roles import OrganizationKind
-from app.core.storage import storage
 from app.core.templating import format_number
-from app.core.web import commit_or_flash
+from app.core.web import commit_or_flash, send_verified
 from app.extensions import db
 from app.solicitations import services
 from app.solicitations.blueprint import bp
@@ -132,8 +131,7 @@ def document(number: str, document_id: int):
     doc = get_or_404(SolicitationDocument, document_id)
     if doc.solicitation_id != solicitation.id:
         abort(404)
-    return send_file(storage().open(doc.storage_key), mimetype=doc.content_type, as_attachment=True,
-                     download_name=doc.filename, max_age=0)
+    return send_verified(doc, content_type=doc.content_type)
 
 
 @bp.route("/solicitations/<number>/questions", methods=["POST"])
