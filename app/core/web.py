@@ -7,11 +7,18 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Response, flash, send_file
+from flask import Response, current_app, flash, send_file, url_for
 from flask_wtf import FlaskForm
 
 from app.core.errors import DomainError
 from app.core.storage import RecordedFile, read_verified
+
+
+def public_url(endpoint: str, **values: object) -> str:
+    """An absolute link on the site's configured address (PUBLIC_BASE_URL), for what leaves the
+    request (files people save and share): never the request's Host header, which the sender
+    chooses."""
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(endpoint, **values, _external=False)
 
 
 def send_verified(file: RecordedFile, data: bytes | None = None, *, content_type: str) -> Response:

@@ -11,7 +11,7 @@ from app.core.geo import US_STATES
 from app.core.permissions import forbid_unless, get_or_404
 from app.core.roles import OrganizationKind
 from app.core.templating import format_number
-from app.core.web import commit_or_flash, send_verified
+from app.core.web import commit_or_flash, public_url, send_verified
 from app.extensions import db
 from app.solicitations import services
 from app.solicitations.blueprint import bp
@@ -112,7 +112,7 @@ def _award(solicitation: Solicitation) -> tuple[object | None, list]:
 @bp.route("/solicitations/<number>/calendar.ics")
 def calendar(number: str):
     solicitation = load_visible(number)
-    body = solicitation_ics(solicitation, url_for("solicitations.detail", number=number, _external=True))
+    body = solicitation_ics(solicitation, public_url("solicitations.detail", number=number))
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="{number}.ics"'})
 
