@@ -27,10 +27,13 @@ What it does
 
 The last line on stdout (progress goes to stderr):
 
-    stored=S refused=R lost=L per_s=X p50_ms=Y p99_ms=Z
+    stored=S refused=R failed=F lost=L per_s=X p50_ms=Y p99_ms=Z
 
 stored   submissions answered with a receipt whose bid is stored intact and matches it;
-refused  submissions the server refused (any answer but a 302 to a receipt, or no answer);
+refused  submissions the server refused for the deadline: a 302 back to the bid form whose page
+         then says late bids are not accepted (the only refusal a correct server gives here);
+failed   every other answer (an error page, a refusal for another reason, no answer at all).
+         Anything but 0 means the server is broken; the exit status is 1;
 lost     submissions answered with a receipt but not stored intact, plus versions stored
          without a receipt having reached a client. Anything but 0 is a bug; the exit status is 1.
 per_s    receipts issued per second of wall time of the submission phase;
@@ -69,6 +72,10 @@ CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 RECEIPT_URL = re.compile(r"/bids/receipts/([A-Z0-9-]+)$")
 RECEIPT_NUMBER = re.compile(r"<strong>([A-Z0-9-]+)</strong>")
 RECEIPT_DIGEST = re.compile(r'class="col-sm-9 digest">([0-9a-f]{64})<')
+# The words of app.bids.deadline.closed_message, flashed on the bid form after a late refusal.
+LATE_MESSAGE = "Late bids are not accepted; nothing was saved or submitted."
+
+RECEIPT, REFUSED_LATE, FAILED = "receipt", "refused_late", "failed"
 
 
 def log(message: str) -> None:
@@ -221,6 +228,8 @@ class Vendor:
     status: int | None = None
     location: str = ""
     error: str = ""
+    next_page: str = ""  # the bid form after a redirect back to it (where the refusal is said)
+    outcome: str = FAILED
     latency_ms: float | None = None
     receipt: str | None = None
     page_receipt: str | None = None
@@ -267,9 +276,32 @@ def submit(url: str, number: str, item_ids: list[int], v: Vendor) -> None:
     finally:
         v.latency_ms = (time.perf_counter() - started) * 1000
     v.status, v.location = response.status_code, response.headers.get("Location", "")
-    found = RECEIPT_URL.search(v.location) if v.status == 302 else None
-    if found:
-        v.receipt = found.group(1)
+    if v.status == 302 and _is_bid_form(v.location, number):
+        try:  # untimed: read why the bid came back (the flashed message)
+            v.next_page = v.session.get(f"{url}/solicitations/{number}/bid", timeout=60).text
+        except requests.RequestException as exc:
+            v.error = repr(exc)
+    v.outcome = classify(v.status, v.location, v.error, v.next_page, number)
+    if v.outcome == RECEIPT:
+        v.receipt = RECEIPT_URL.search(v.location).group(1)
+
+
+def _is_bid_form(location: str, number: str) -> bool:
+    return location.split("?")[0].split("#")[0].endswith(f"/solicitations/{number}/bid")
+
+
+def classify(status: int | None, location: str, error: str, next_page: str, number: str) -> str:
+    """What a submission's answer means: RECEIPT (a 302 to its receipt), REFUSED_LATE (a 302 back
+    to the bid form whose page says late bids are not accepted), or FAILED: anything else (an
+    error status, a refusal for another reason, no answer). Only the deadline may refuse a
+    complete, valid bid; counting any other refusal as "refused" would pass a broken server."""
+    if error or status != 302:
+        return FAILED
+    if RECEIPT_URL.search(location):
+        return RECEIPT
+    if _is_bid_form(location, number) and LATE_MESSAGE in next_page:
+        return REFUSED_LATE
+    return FAILED
 
 
 def read_receipt(url: str, v: Vendor) -> None:
@@ -410,15 +442,17 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     run_pool(args.concurrency, lambda v: submit(url, fixture.number, fixture.item_ids, v), vendors, "submitted")
     wall = time.perf_counter() - started
-    accepted = [v for v in vendors if v.receipt]
-    refused = [v for v in vendors if not v.receipt]
-    log(f"submission phase: {wall:.2f} s; {len(accepted)} receipts, {len(refused)} refused")
+    accepted = [v for v in vendors if v.outcome == RECEIPT]
+    refused = [v for v in vendors if v.outcome == REFUSED_LATE]
+    failed = [v for v in vendors if v.outcome == FAILED]
+    log(f"submission phase: {wall:.2f} s; {len(accepted)} receipts, {len(refused)} refused as late, "
+        f"{len(failed)} failed")
     answers: dict[str, int] = {}
-    for v in refused:
+    for v in failed:
         key = v.error.split("(")[0] if v.error else f"HTTP {v.status} -> {v.location or '-'}"
         answers[key] = answers.get(key, 0) + 1
     for key, count in sorted(answers.items()):
-        log(f"  refused: {count} x {key}")
+        log(f"  FAILED: {count} x {key}")
 
     run_pool(args.concurrency, lambda v: read_receipt(url, v), accepted, "receipts read")
     stored, lost, problems = verify(app, fixture, vendors, due_at)
@@ -426,9 +460,15 @@ def main(argv: list[str] | None = None) -> int:
         log("LOST " + problem)
     latencies = [v.latency_ms for v in vendors if v.latency_ms is not None]
     per_s = len(accepted) / wall if wall > 0 else 0.0
-    print(f"stored={stored} refused={len(refused)} lost={lost} per_s={per_s:.1f} "
+    print(f"stored={stored} refused={len(refused)} failed={len(failed)} lost={lost} per_s={per_s:.1f} "
           f"p50_ms={percentile(latencies, 50):.0f} p99_ms={percentile(latencies, 99):.0f}", flush=True)
-    return 1 if lost else 0
+    return exit_status(lost, len(failed))
+
+
+def exit_status(lost: int, failed: int) -> int:
+    """1 when a receipted bid was lost or any submission got an answer other than a receipt or a
+    refusal for the deadline."""
+    return 1 if lost or failed else 0
 
 
 if __name__ == "__main__":

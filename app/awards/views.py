@@ -20,6 +20,7 @@ from app.evaluation.services import results
 from app.extensions import db
 from app.solicitations.models import Solicitation, SolicitationStatus
 from app.solicitations.public_views import load_visible
+from app.solicitations.staff_views import load_for_staff
 
 bp = Blueprint("awards", __name__)
 
@@ -28,8 +29,7 @@ AWARD_STATUSES = (SolicitationStatus.UNDER_EVALUATION, SolicitationStatus.INTENT
 
 
 def _load_staff(solicitation_id: int) -> Solicitation:
-    s = get_or_404(Solicitation, solicitation_id)
-    forbid_unless(s.is_staff(current_user))
+    s = load_for_staff(solicitation_id)  # another agency's solicitation: 404, as if missing
     if s.status not in AWARD_STATUSES:
         abort(404)
     return s

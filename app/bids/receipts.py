@@ -14,8 +14,7 @@ from sqlalchemy import select
 
 from app.bids.models import BidDocument, BidVersion
 from app.core.crypto import SealError, unseal
-from app.core.errors import DomainError
-from app.core.storage import storage
+from app.core.storage import StoredFileChanged, read_verified, stored_sha256
 from app.extensions import db
 from app.solicitations.models import Solicitation
 
@@ -26,7 +25,7 @@ UNIT = Decimal("0.0001")
 _RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
-class StoredRecordChanged(DomainError, SealError):
+class StoredRecordChanged(StoredFileChanged, SealError):
     """A sealed version or file no longer opens, or no longer hashes to what was sealed: it was
     changed (or lost) in storage. Pages that would show it say so instead of failing."""
 
@@ -70,18 +69,34 @@ def document_context(bid_id: int, sha256: str) -> str:
     return f"bid-document:{bid_id}:{sha256}"
 
 
+def _unsealer(document: BidDocument):
+    return lambda raw: unseal(document.bid.solicitation_id, raw, document_context(document.bid_id, document.sha256))
+
+
 def read_document(document: BidDocument) -> bytes:
-    """The plain file. Callers authorise first (bidder, or staff after the opening)."""
+    """The plain file, checked against its digest like every stored file (read_verified). Callers
+    authorise first (bidder, or staff after the opening)."""
     try:
-        data = unseal(document.bid.solicitation_id, storage().read(document.storage_key),
-                      document_context(document.bid_id, document.sha256))
-    except (SealError, OSError):
-        data = None
-    if data is None or hashlib.sha256(data).hexdigest() != document.sha256:
+        return read_verified(document, decode=_unsealer(document))
+    except StoredFileChanged:
         raise StoredRecordChanged(f"The stored file {document.filename} is missing or was changed after it "
                                   "was uploaded; it cannot be given out. Check the bid's receipt on the "
-                                  "verify page.")
-    return data
+                                  "verify page.") from None
+
+
+def document_sha256(document: BidDocument) -> str | None:
+    """The plain file's SHA-256 as stored now (None: gone), for the evidence packet's check."""
+    return stored_sha256(document, decode=_unsealer(document))
+
+
+def counted_documents(bid) -> list[BidDocument]:  # noqa: ANN001 (a Bid)
+    """The files the counted version cites: those staff open after the opening. A sealed record
+    that no longer opens cites nothing that can be trusted: its working files then."""
+    try:
+        cited = {d["document_id"] for d in read_version_content(bid.current_version)["documents"]}
+    except StoredRecordChanged:
+        return bid.working_documents
+    return [d for d in bid.documents if d.id in cited]
 
 
 # ----------------------------------------------------------------------------- receipts

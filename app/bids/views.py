@@ -3,7 +3,7 @@ results, receipt verification). A vendor's URLs carry no bid id: each vendor rea
 own bid, by solicitation number."""
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -18,7 +18,7 @@ from app.core.numbers import page_arg
 from app.core.permissions import forbid_unless
 from app.core.roles import Role
 from app.core.templating import price_input
-from app.core.web import commit_or_flash, show_domain_error
+from app.core.web import commit_or_flash, send_verified, show_domain_error
 from app.extensions import db
 from app.solicitations import services as solicitation_services
 from app.solicitations.models import Solicitation
@@ -215,10 +215,7 @@ def remove_document(number: str, document_id: int):
 
 
 def _send_document(document: BidDocument):
-    import io
-
-    return send_file(io.BytesIO(receipts.read_document(document)), mimetype=document.content_type,
-                     as_attachment=True, download_name=document.filename, max_age=0)
+    return send_verified(document, receipts.read_document(document), content_type=document.content_type)
 
 
 @bp.route("/solicitations/<number>/bid/price-sheet.<any(xlsx, csv):fmt>")

@@ -7,7 +7,10 @@ is the manifest: for each item {key, title, sha256, event_id}, event_id being th
 first recorded that piece of the record (the publication, the opening, the notice of intent...).
 A registered contract's manifest is in its `contract.registered` event (the registrant's facts,
 price list and documents; those items cite that event itself). Contract documents added later
-each carry their own `contract.document_added` event with the file's SHA-256.
+each carry their own `contract.document_added` event with the file's SHA-256. A platform
+contract's manifest also lists the files of the awarded bid (those its counted version cites),
+with the SHA-256 sealed in the bid's receipt; bid files are never public, so those items are
+shown only to whoever may open the files (the bidder, the lead agency's staff).
 
 verify_evidence recomputes every item from what is stored now (files read back from storage, the
 solicitation PDF rendered again), compares it with the manifest, and verifies the audit chain up
@@ -26,7 +29,7 @@ from sqlalchemy import select
 from app.audit.models import AuditEvent
 from app.audit.services import ChainReport, canonical_json, record, verify_chain
 from app.contracts.models import Contract, ContractDocument
-from app.core.storage import storage
+from app.core.storage import stored_sha256
 from app.extensions import db
 
 MANIFEST_ACTION = "contract.evidence_recorded"
@@ -56,14 +59,6 @@ def _when(value: datetime | date | None) -> str | None:
     if isinstance(value, datetime):
         return value.astimezone(timezone.utc).isoformat()
     return None if value is None else value.isoformat()
-
-
-def _stored_sha256(storage_key: str) -> str | None:
-    """The file as it is in storage now; None when it is gone."""
-    try:
-        return sha256_of(storage().read(storage_key))
-    except (FileNotFoundError, ValueError):
-        return None
 
 
 @dataclass(frozen=True)
@@ -105,7 +100,7 @@ def solicitation_evidence(s) -> list[Evidence]:  # noqa: ANN001 (a Solicitation)
     items.append(Evidence("solicitation_pdf", f"Solicitation {s.number} (PDF)",
                           sha256_of(render_solicitation_pdf(s, estimated_volume(s))), (published,)))
     items += [Evidence(f"document:{d.id}", f"Solicitation document: {d.title} ({d.filename})",
-                       _stored_sha256(d.storage_key), (Citation("solicitation_documents", d.id, ("document.uploaded",)),))
+                       stored_sha256(d), (Citation("solicitation_documents", d.id, ("document.uploaded",)),))
               for d in s.documents]
     items += [Evidence(f"addendum:{a.number}", f"Addendum {a.number}: {a.title}",
                        sha256_json({"number": a.number, "title": a.title, "body_md": a.body_md,
@@ -172,7 +167,26 @@ def price_list_evidence(contract: Contract) -> Evidence:
 
 def document_evidence(document: ContractDocument) -> Evidence:
     return Evidence(f"contract_document:{document.id}", f"Contract document: {document.title} ({document.filename})",
-                    _stored_sha256(document.storage_key))
+                    stored_sha256(document))
+
+
+BID_DOCUMENT = "bid_document"
+
+
+def bid_file_evidence(contract: Contract, *, as_stored: bool) -> list[Evidence]:
+    """The awarded bid's files: with the SHA-256 sealed in its receipt when recorded (a file
+    changed before the award does not verify), as stored now when checked."""
+    from app.bids.receipts import counted_documents, document_sha256
+    from app.solicitations.models import REQUIRED_DOCUMENT_TYPES
+
+    if contract.bid is None:
+        return []
+    bid = contract.bid
+    submitted = Citation("bids", bid.id, ("bid.submitted", "bid.modified"), {"version": bid.current_version_number})
+    return [Evidence(f"{BID_DOCUMENT}:{d.id}", f"Awarded bid of {bid.vendor.name}: "
+                     f"{REQUIRED_DOCUMENT_TYPES.get(d.requirement, d.requirement)} ({d.filename})",
+                     document_sha256(d) if as_stored else d.sha256, (submitted,))
+            for d in counted_documents(bid)]
 
 
 def registered_evidence(contract: Contract) -> list[Evidence]:
@@ -187,7 +201,7 @@ def current_evidence(contract: Contract) -> dict[str, str | None]:
         items = registered_evidence(contract)
     else:
         items = [*solicitation_evidence(contract.solicitation), price_list_evidence(contract),
-                 *(document_evidence(d) for d in contract.documents)]
+                 *bid_file_evidence(contract, as_stored=True), *(document_evidence(d) for d in contract.documents)]
     return {item.key: item.sha256 for item in items}
 
 
@@ -216,7 +230,8 @@ def record_award_evidence(s, contracts: list[Contract], actor) -> None:  # noqa:
     for contract in contracts:
         record(MANIFEST_ACTION, actor=actor, obj=contract, organization_id=contract.agency_id,
                data={"number": contract.number, "solicitation": s.number,
-                     "items": [*cited, *manifest([price_list_evidence(contract)])]})
+                     "items": [*cited, *manifest([price_list_evidence(contract),
+                                                  *bid_file_evidence(contract, as_stored=False)])]})
 
 
 # ----------------------------------------------------------------------------- the packet
@@ -234,13 +249,22 @@ class Packet:
     manifest_event: AuditEvent | None
     items: list[PacketItem]
 
-    def visible_items(self, visible_document_ids: set[int]) -> list[PacketItem]:
-        return [i for i in self.items if is_visible(i, visible_document_ids)]
+    def visible_items(self, restricted_keys: set[str]) -> list[PacketItem]:
+        return [i for i in self.items if is_visible(i, restricted_keys)]
 
 
-def is_visible(item: PacketItem, visible_document_ids: set[int]) -> bool:
-    """Restricted contract documents only for those who may see them (their existence too)."""
-    return item.public or int(item.key.split(":")[1]) in visible_document_ids
+def is_visible(item: PacketItem, restricted_keys: set[str]) -> bool:
+    """Restricted items only for those who may see them (their existence too)."""
+    return item.public or item.key in restricted_keys
+
+
+def visible_keys(contract: Contract, user) -> set[str]:  # noqa: ANN001 (a User or anonymous)
+    """The restricted items `user` may see, by the rules that serve the files themselves: restricted
+    contract documents (Contract.visible_documents) and the awarded bid's files (Bid.can_view_contents)."""
+    keys = {f"contract_document:{d.id}" for d in contract.visible_documents(user) if not d.public}
+    if contract.bid is not None and contract.bid.can_view_contents(user):
+        keys |= {f"{BID_DOCUMENT}:{d.id}" for d in contract.bid.documents}
+    return keys
 
 
 def evidence_packet(contract: Contract) -> Packet:
@@ -274,6 +298,8 @@ def evidence_packet(contract: Contract) -> Packet:
 
 
 def _is_public(key: str, documents: dict[int, ContractDocument]) -> bool:
+    if key.startswith(f"{BID_DOCUMENT}:"):
+        return False  # a bid's files are never public, awarded or not
     if not key.startswith("contract_document:"):
         return True
     document = documents.get(int(key.split(":")[1]))
@@ -296,8 +322,8 @@ class PacketCheck:
     def ok(self) -> bool:
         return self.chain is not None and self.chain.ok and all(c.status == OK for c in self.items)
 
-    def visible_items(self, visible_document_ids: set[int]) -> list[ItemCheck]:
-        return [c for c in self.items if is_visible(c.item, visible_document_ids)]
+    def visible_items(self, restricted_keys: set[str]) -> list[ItemCheck]:
+        return [c for c in self.items if is_visible(c.item, restricted_keys)]
 
 
 def verify_evidence(contract: Contract) -> PacketCheck:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.accounts.models import Organization
 from app.compliance.rulebook import load_rulebook
-from app.contracts.evidence import PacketCheck, evidence_packet
+from app.contracts.evidence import PacketCheck, evidence_packet, visible_keys
 from app.contracts.forms import RegistrationForm
 from app.contracts.models import Contract, Eligibility
 from app.contracts.registration import can_register_contracts, register_contract
@@ -45,10 +45,10 @@ def _holders(column) -> list[Organization]:  # noqa: ANN001 (Contract.vendor_id 
 def vehicle_context(contract: Contract, user, packet_check: PacketCheck | None = None) -> dict:  # noqa: ANN001
     """What the contract page shows from the registry: eligibility by state and the evidence
     packet (with a verification's results after the "verify" button)."""
-    visible_ids = {d.id for d in contract.visible_documents(user)}
+    restricted = visible_keys(contract, user)
     packet = evidence_packet(contract)
-    return {"packet": packet, "packet_items": packet.visible_items(visible_ids), "packet_check": packet_check,
-            "checked_items": packet_check.visible_items(visible_ids) if packet_check else [],
+    return {"packet": packet, "packet_items": packet.visible_items(restricted), "packet_check": packet_check,
+            "checked_items": packet_check.visible_items(restricted) if packet_check else [],
             "state_names": US_STATES,
             "audit_link": user.is_authenticated and user.has_any_role(Role.ADMIN, Role.AGENCY_ADMIN,
                                                                       Role.VENDOR_ADMIN)}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -15,10 +15,9 @@ from app.contracts.participation_views import use_context
 from app.contracts.registry_views import vehicle_context
 from app.core.errors import DomainError
 from app.core.files import read_upload
-from app.core.web import commit_or_flash
+from app.core.web import commit_or_flash, send_verified
 from app.core.permissions import forbid_unless, roles_required
 from app.core.roles import Role
-from app.core.storage import storage
 from app.extensions import db, limiter
 
 bp = Blueprint("contracts", __name__)
@@ -121,5 +120,4 @@ def document(number: str, document_id: int):
     # A restricted document answers 404 to those who may not see it: its existence is not public.
     if doc is None or doc.contract_id != contract.id or doc not in contract.visible_documents(current_user):
         abort(404)
-    return send_file(storage().open(doc.storage_key), mimetype=doc.content_type, as_attachment=True,
-                     download_name=doc.filename, max_age=0)
+    return send_verified(doc, content_type=doc.content_type)

@@ -5,13 +5,17 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
+
+from app.core.crypto import SealError
+from app.core.errors import DomainError
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,59 @@ class LocalStorage:
 
 def storage() -> LocalStorage:
     return LocalStorage(current_app.config["STORAGE_DIR"])
+
+
+class StoredFileChanged(DomainError):
+    """A stored file is missing, or its bytes no longer hash to the SHA-256 recorded when it was
+    uploaded: it is not given out. Pages answer 409 with the message."""
+
+    status_code = 409
+
+
+class RecordedFile(Protocol):
+    """A row that records a stored file: contract and solicitation documents, bid files."""
+
+    id: int
+    storage_key: str
+    sha256: str
+    filename: str
+
+
+def read_verified(file: RecordedFile, *, decode: Callable[[bytes], bytes] | None = None) -> bytes:
+    """The file's bytes, only if they still hash to the SHA-256 recorded at upload; otherwise
+    StoredFileChanged, logged for the operators (storage key and row, never the file's name:
+    a sealed bid's file names are not for the logs). `decode` opens what storage holds (a sealed
+    bid file is encrypted; its digest is of the plain file)."""
+    record = f"{getattr(file, '__tablename__', type(file).__name__)}:{file.id}"
+    try:
+        raw = storage().read(file.storage_key)
+    except (OSError, ValueError):
+        current_app.logger.error("stored file %s of %s is missing from storage", file.storage_key, record)
+        raise StoredFileChanged(f"The stored file {file.filename} is missing from storage; it cannot be "
+                                "given out.") from None
+    try:
+        data = decode(raw) if decode else raw
+    except SealError:
+        data = None
+    if data is None or hashlib.sha256(data).hexdigest() != file.sha256:
+        current_app.logger.error("stored file %s of %s does not match its recorded SHA-256 %s",
+                                 file.storage_key, record, file.sha256)
+        raise StoredFileChanged(f"The stored file {file.filename} was changed after it was uploaded (it no "
+                                "longer matches its recorded SHA-256); it cannot be given out.")
+    return data
+
+
+def stored_sha256(file: RecordedFile, *, decode: Callable[[bytes], bytes] | None = None) -> str | None:
+    """The SHA-256 of the file as it is in storage now (after `decode`); None when it is gone.
+    A sealed file that no longer opens hashes as its stored bytes: it differs, never matches."""
+    try:
+        raw = storage().read(file.storage_key)
+    except (OSError, ValueError):
+        return None
+    try:
+        return hashlib.sha256(decode(raw) if decode else raw).hexdigest()
+    except SealError:
+        return hashlib.sha256(raw).hexdigest()
 
 
 def save_with_transaction(session: Session, data: bytes) -> StoredFile:

@@ -1,15 +1,33 @@
 """Small helpers shared by views."""
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import flash
+from flask import Response, current_app, flash, send_file, url_for
 from flask_wtf import FlaskForm
 
 from app.core.errors import DomainError
+from app.core.storage import RecordedFile, read_verified
+
+
+def public_url(endpoint: str, **values: object) -> str:
+    """An absolute link on the site's configured address (PUBLIC_BASE_URL), for what leaves the
+    request (files people save and share): never the request's Host header, which the sender
+    chooses."""
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(endpoint, **values, _external=False)
+
+
+def send_verified(file: RecordedFile, data: bytes | None = None, *, content_type: str) -> Response:
+    """A stored file as a download, only once its bytes are checked against the recorded SHA-256
+    (read_verified; `data`: the bytes a caller already read that way, e.g. a sealed bid file).
+    The checked bytes are what is sent, never a second read of the disk."""
+    data = read_verified(file) if data is None else data
+    return send_file(io.BytesIO(data), mimetype=content_type, as_attachment=True,
+                     download_name=file.filename, max_age=0)
 
 
 def show_domain_error(form: FlaskForm | None, exc: DomainError) -> None:

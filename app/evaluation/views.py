@@ -14,7 +14,7 @@ from app.accounts.models import User
 from app.bids.models import Bid
 from app.core.errors import DomainError
 from app.core.numbers import parse_id
-from app.core.permissions import forbid_unless, get_or_404, roles_required
+from app.core.permissions import forbid_unless, roles_required
 from app.core.roles import AGENCY_STAFF, Role
 from app.core.web import commit_or_flash
 from app.evaluation import services
@@ -23,6 +23,7 @@ from app.evaluation.pdf import render_evaluation_report
 from app.evaluation.report import EvaluationReport, build_report
 from app.extensions import db
 from app.solicitations.models import EvaluationCriterion, Solicitation, SolicitationStatus
+from app.solicitations.staff_views import load_for_staff
 
 bp = Blueprint("evaluation", __name__)
 
@@ -31,8 +32,7 @@ EVALUATION_STATUSES = (SolicitationStatus.OPENED, SolicitationStatus.UNDER_EVALU
 
 
 def _load(solicitation_id: int) -> Solicitation:
-    s = get_or_404(Solicitation, solicitation_id)
-    forbid_unless(s.is_staff(current_user))
+    s = load_for_staff(solicitation_id)  # another agency's solicitation: 404, as if missing
     if s.status not in EVALUATION_STATUSES:
         abort(404)
     return s

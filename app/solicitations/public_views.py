@@ -1,7 +1,7 @@
 """Public pages (no sign-in) and the vendor actions on them: questions, follows, acknowledgements."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -11,9 +11,8 @@ from app.core.geo import US_STATES
 from app.core.numbers import id_arg, page_arg, parse_whole
 from app.core.permissions import forbid_unless, get_or_404
 from app.core.roles import OrganizationKind
-from app.core.storage import storage
 from app.core.templating import format_number
-from app.core.web import commit_or_flash
+from app.core.web import commit_or_flash, public_url, send_verified
 from app.extensions import db
 from app.solicitations import services
 from app.solicitations.blueprint import bp
@@ -109,7 +108,7 @@ def _award(solicitation: Solicitation) -> tuple[object | None, list]:
 @bp.route("/solicitations/<number>/calendar.ics")
 def calendar(number: str):
     solicitation = load_visible(number)
-    body = solicitation_ics(solicitation, url_for("solicitations.detail", number=number, _external=True))
+    body = solicitation_ics(solicitation, public_url("solicitations.detail", number=number))
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="{number}.ics"'})
 
@@ -128,8 +127,7 @@ def document(number: str, document_id: int):
     doc = get_or_404(SolicitationDocument, document_id)
     if doc.solicitation_id != solicitation.id:
         abort(404)
-    return send_file(storage().open(doc.storage_key), mimetype=doc.content_type, as_attachment=True,
-                     download_name=doc.filename, max_age=0)
+    return send_verified(doc, content_type=doc.content_type)
 
 
 @bp.route("/solicitations/<number>/questions", methods=["POST"])

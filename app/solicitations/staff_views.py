@@ -51,8 +51,11 @@ OFFICERS = (Role.PROCUREMENT_OFFICER, Role.AGENCY_ADMIN)
 
 
 def load_for_staff(solicitation_id: int) -> Solicitation:
-    solicitation = get_or_404(Solicitation, solicitation_id)
-    forbid_unless(solicitation.is_staff(current_user))
+    """The solicitation, for its own agency's staff. Anyone else gets 404, as for an id that does
+    not exist: another agency's ids (drafts included) are not confirmed by a different answer."""
+    solicitation = db.session.get(Solicitation, solicitation_id)
+    if solicitation is None or not solicitation.is_staff(current_user):
+        abort(404)
     return solicitation
 
 

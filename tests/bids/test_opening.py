@@ -61,8 +61,9 @@ def closed(app, bidding, one_bid, try_transition):
 
 
 # ----------------------------------------------------------------------------- who and when
+# Another agency's staff get 404, as for a solicitation id that does not exist.
 @pytest.mark.parametrize("who,http_status", [("approver", 302), ("evaluator", 302), ("buyer", 403),
-                                             ("vendor", 403), ("other officer", 403), ("other admin", 403)])
+                                             ("vendor", 403), ("other officer", 404), ("other admin", 404)])
 def test_only_the_lead_agencys_officer_or_admin_may_open(app, closed, one_bid, other_agency, make_vendor,
                                                          try_transition, who, http_status):
     user = {"approver": closed.agency.approver, "evaluator": closed.agency.evaluator,

@@ -213,8 +213,10 @@ def test_a_file_at_the_limit_is_accepted(app, draft, monkeypatch):
 
 
 def test_only_officers_upload_and_only_before_publication(app, draft, make_solicitation, vendor, other_agency):
-    for user in (draft.agency.evaluator, draft.agency.approver, vendor, other_agency.officer):
+    for user in (draft.agency.evaluator, draft.agency.approver, vendor):
         assert upload(client_for(app, user), draft.id, "spec.pdf", PDF).status_code == 403
+    # Another agency's officer: 404, as for an id that does not exist.
+    assert upload(client_for(app, other_agency.officer), draft.id, "spec.pdf", PDF).status_code == 404
     published = make_solicitation("published", title="Already out")
     officer = client_for(app, draft.agency.officer)
     response = upload(officer, published.id, "late.pdf", PDF, follow_redirects=True)

@@ -301,10 +301,11 @@ def test_participants_are_invited_only_before_publication(app, make_solicitation
 
 
 def test_only_officers_invite_participants(app, approved, other_agency):
-    for user in (approved.agency.evaluator, approved.agency.approver, other_agency.officer):
+    for user, refused in ((approved.agency.evaluator, 403), (approved.agency.approver, 403),
+                          (other_agency.officer, 404)):  # another agency's ids answer as missing ones
         response = client_for(app, user).submit(f"/agency/solicitations/{approved.id}/demand",
                                                 {"agencies": [str(other_agency.id)]})
-        assert response.status_code == 403
+        assert response.status_code == refused
     assert count(app, DemandInvitation) == 0
 
 

@@ -239,8 +239,10 @@ def test_answer_checks(app, published, vendor, other_agency):
     url = f"/agency/solicitations/{published.id}/questions/{question_id}/answer"
 
     # Only the agency's officers answer.
-    for user in (published.agency.evaluator, published.agency.approver, vendor, other_agency.officer):
+    for user in (published.agency.evaluator, published.agency.approver, vendor):
         assert client_for(app, user).submit(url, {"answer": "Five years."}).status_code == 403
+    # Another agency's officer: 404, as for an id that does not exist.
+    assert client_for(app, other_agency.officer).submit(url, {"answer": "Five years."}).status_code == 404
     officer = client_for(app, published.agency.officer)
     # A blank answer is refused with a message.
     response = officer.submit(url, {"answer": "   "}, follow_redirects=True)
@@ -450,7 +452,7 @@ def test_only_officers_issue_addenda(app, published, vendor, other_agency, who):
     client = client_for(app, user)
     response = client.submit(f"/agency/solicitations/{published.id}/addenda",
                              _addendum_form(published.agency.timezone, new_due_at=due + timedelta(days=3)))
-    assert response.status_code == 403
+    assert response.status_code == (404 if who == "other_officer" else 403)  # another agency's: as if missing
     assert count(app, Addendum) == 0
 
 
