@@ -89,8 +89,8 @@ def test_only_the_officers_and_the_seated_signed_members_read_the_bids(app, seat
         response = signed_in(app, seats.readers[label]).get(url)
         assert response.status_code == 200, (label, route, response.status_code)
         assert _shows_the_proposal(route, response), (label, route)
-    # Another agency's officer is refused as before.
-    assert signed_in(app, seats.other_officer).get(url).status_code == 403
+    # Another agency's officer gets the 404 of a missing id: nothing says the solicitation exists.
+    assert signed_in(app, seats.other_officer).get(url).status_code == 404
 
 
 def test_a_refused_evaluator_cannot_decide_responsiveness_either(app, seats):
