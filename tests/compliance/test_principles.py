@@ -146,3 +146,40 @@ def test_every_state_without_a_file_is_a_report_for_the_buyer():
         result = evaluate(parse_facts(facts(state, amount=150000, coop=contract())), BOOK)
         assert result.verdict.value == "needs_action"
         assert [f.rule for f in result.findings] == ["ENGINE.state.not_on_file"]
+
+
+
+STATES = sorted(BOOK.states)
+EVERY_LEAD = frozenset(LEAD_KINDS)
+CONCRETE_BUYERS = ("school_district", "county", "municipality", "state_agency", "higher_education")
+
+
+def _buyers(types) -> frozenset[str]:
+    """The concrete kinds of buyer a rule names (local_government covers counties and municipalities)."""
+    if types is None:
+        return frozenset(CONCRETE_BUYERS)
+    return frozenset(t for t in CONCRETE_BUYERS if t in types or (t in ("county", "municipality")
+                                                                    and "local_government" in types))
+
+
+def _path_of(rule_file, lead: str, buyer: str) -> str | None:
+    """The path the engine takes for this buyer and lead: the first authority that applies."""
+    for path in rule_file.of_kind("coop_authority"):
+        if lead in (path.applies_to.lead_types or EVERY_LEAD) and buyer in _buyers(path.applies_to.entity_types):
+            return path.id
+    return None
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_a_condition_belongs_to_one_legal_path(state):
+    """Principle 4: for any one buyer, a condition speaks to the leads of one legal path only (NC: the
+    § 143-129(g) piggyback vs the group purchasing program), so one path's conditions are never
+    added to another's. A duty of every purchase, whatever the path, says so (`every_path`)."""
+    rule_file = BOOK.states[state]
+    for condition in rule_file.of_kind("coop_conditions"):
+        if condition.params.get("every_path"):
+            continue
+        leads = condition.applies_to.lead_types or EVERY_LEAD
+        for buyer in _buyers(condition.applies_to.entity_types):
+            paths = {_path_of(rule_file, lead, buyer) for lead in leads} - {None}
+            assert len(paths) <= 1, (condition.id, buyer, sorted(paths))
