@@ -323,8 +323,9 @@ class Solicitation(TimestampMixin, db.Model):
                 and user.has_any_role(*AGENCY_STAFF))
 
     def can_view(self, user: User) -> bool:
-        return self.is_public or self.is_staff(user) or (
-            user.is_authenticated and user.has_role(Role.ADMIN))
+        """Until it is advertised a solicitation is the agency's own work: not even the platform's
+        operator reads it (its audit events stay readable on the operator's audit page)."""
+        return self.is_public or self.is_staff(user)
 
     def can_edit(self, user: User) -> bool:
         return (self.status in EDITABLE_STATUSES and self.is_staff(user)

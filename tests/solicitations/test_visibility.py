@@ -18,10 +18,11 @@ T0 = datetime(2027, 3, 1, 15, 0, tzinfo=UTC)
 PUBLIC_URLS = ("/solicitations/{number}", "/solicitations/{number}/document.pdf",
                "/solicitations/{number}/calendar.ics")
 
-ANONYMOUS, VENDOR, OTHER_OFFICER, OTHER_ADMIN, OTHER_EVALUATOR, LEAD_BUYER = (
+ANONYMOUS, VENDOR, OTHER_OFFICER, OTHER_ADMIN, OTHER_EVALUATOR, LEAD_BUYER, PLATFORM_ADMIN = (
     "anonymous", "vendor", "other_agency_officer", "other_agency_admin", "other_agency_evaluator",
-    "lead_agency_buyer")
-OUTSIDERS = (ANONYMOUS, VENDOR, OTHER_OFFICER, OTHER_ADMIN, OTHER_EVALUATOR, LEAD_BUYER)
+    "lead_agency_buyer", "platform_admin")
+# The platform's operator is an outsider too: a draft is the agency's work until it is advertised.
+OUTSIDERS = (ANONYMOUS, VENDOR, OTHER_OFFICER, OTHER_ADMIN, OTHER_EVALUATOR, LEAD_BUYER, PLATFORM_ADMIN)
 # (status, cancelled from): none of these was ever advertised.
 UNPUBLISHED = [
     pytest.param(S.DRAFT, None, id="draft"),
@@ -37,6 +38,8 @@ def _sign_in(client, who: str, lead, make_org, make_user) -> None:
         return
     if who == VENDOR:
         user = make_user(Role.VENDOR_USER)
+    elif who == PLATFORM_ADMIN:
+        user = make_user(Role.ADMIN)
     elif who == LEAD_BUYER:
         user = lead.buyer
     else:
