@@ -9,12 +9,15 @@ from typing import Any
 from app.accounts.models import User
 from app.audit.services import record
 from app.core.errors import DomainError, NotPermitted
+from app.core.files import CheckedUpload
+from app.core.storage import save_with_transaction
 from app.extensions import db
 from app.solicitations.forms import MAX_QUANTITY
 from app.solicitations.models import (
     EvaluationCriterion,
     PriceSheetItem,
     Solicitation,
+    SolicitationDocument,
     SolicitationStatus,
 )
 from app.solicitations.pricesheet_files import HEADERS, MAX_LINES, clean_rows, is_template_header, rows_from_text
@@ -141,6 +144,23 @@ def parse_typed_lines(text: str) -> ParsedLines:
         except ValueError as exc:
             result.errors.append(f"Line {number}: {exc}.")
     return result
+
+
+def add_document(actor: User, solicitation: Solicitation, upload: CheckedUpload, title: str) -> SolicitationDocument:
+    """Attach a checked file before publication (afterwards documents come with an addendum). The
+    file is written with the transaction: a rollback or a crash leaves no file without its row."""
+    if not solicitation.can_manage(actor):
+        raise NotPermitted("Only the agency's procurement officers add documents.")
+    stored = save_with_transaction(db.session, upload.data)
+    document = SolicitationDocument(solicitation=solicitation, title=title or upload.filename,
+                                    filename=upload.filename, content_type=upload.content_type,
+                                    size=stored.size, sha256=stored.sha256, storage_key=stored.key,
+                                    uploaded_by_id=actor.id)
+    db.session.add(document)
+    db.session.flush()
+    record("document.uploaded", actor=actor, obj=document, organization_id=solicitation.agency_id,
+           data={"solicitation": solicitation.number, "filename": document.filename, "sha256": document.sha256})
+    return document
 
 
 def add_price_sheet_lines(actor: User, solicitation: Solicitation, lines: list[dict[str, Any]], *,

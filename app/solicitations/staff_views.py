@@ -11,16 +11,14 @@ from werkzeug.datastructures import MultiDict
 
 from app.accounts.forms import ActionForm
 from app.accounts.models import Organization
-from app.audit.services import record
 from app.core.errors import DomainError
 from app.core.files import check_upload
 from app.core.numbers import page_arg
 from app.core.permissions import forbid_unless, get_or_404, roles_required
 from app.core.roles import AGENCY_STAFF, OrganizationKind, Role
-from app.core.storage import storage
 from app.core.web import commit_or_flash
 from app.extensions import db
-from app.solicitations import lifecycle, services
+from app.solicitations import drafting, lifecycle, services
 from app.solicitations.blueprint import bp
 from app.solicitations.communications import Question
 from app.solicitations.forms import (
@@ -42,7 +40,6 @@ from app.solicitations.models import (
     PriceFormula,
     ProcurementCategory,
     Solicitation,
-    SolicitationDocument,
     SolicitationStatus,
     SolicitationType,
 )
@@ -304,17 +301,8 @@ def upload_document(solicitation_id: int):
     except DomainError as exc:
         flash(exc.message, "danger")
         return redirect(_staff_page(solicitation, "documents"))
-    stored = storage().save(checked.data)
-    doc = SolicitationDocument(solicitation=solicitation, title=title or checked.filename,
-                               filename=checked.filename, content_type=checked.content_type,
-                               size=stored.size, sha256=stored.sha256, storage_key=stored.key,
-                               uploaded_by_id=current_user.id)
-    db.session.add(doc)
-    db.session.flush()
-    record("document.uploaded", actor=current_user, obj=doc, organization_id=solicitation.agency_id,
-           data={"solicitation": solicitation.number, "filename": doc.filename, "sha256": doc.sha256})
-    db.session.commit()
-    flash(f"{doc.filename} uploaded.", "success")
+    commit_or_flash(lambda: drafting.add_document(current_user, solicitation, checked, title),
+                    lambda document: f"{document.filename} uploaded.")
     return redirect(_staff_page(solicitation, "documents"))
 
 

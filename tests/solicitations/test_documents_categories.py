@@ -291,3 +291,20 @@ def test_a_csv_without_the_header_is_refused(app, runner, tmp_path):
     assert result.exit_code == 2
     assert "The first line must be the header: code,name" in result.output
     assert _categories(app) == {}
+
+
+def test_an_upload_whose_transaction_fails_leaves_no_file_behind(app, draft, monkeypatch):
+    """The file is written with the transaction: refused after the write (here the audit record
+    fails), the row is rolled back and the stored file with it, never an orphan on disk."""
+    from app.core.errors import DomainError
+    from app.solicitations import drafting
+
+    def refuse(*args, **kwargs):
+        raise DomainError("The audit trail is not available.")
+
+    monkeypatch.setattr(drafting, "record", refuse)
+    officer = client_for(app, draft.agency.officer)
+    response = upload(officer, draft.id, "spec.pdf", PDF)
+    assert response.status_code == 302
+    assert "The audit trail is not available." in officer.get(response.headers["Location"]).get_data(as_text=True)
+    assert documents(app) == [] and stored_files(app) == []
