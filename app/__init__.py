@@ -166,6 +166,7 @@ def _register_lifecycle(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from app.audit.cli import audit_cli
+    from app.backup.cli import backup_cli
     from app.bids.cli import keys_cli
     from app.compliance.cli import compliance_cli
     from app.contracts.cli import contracts_cli
@@ -175,7 +176,7 @@ def _register_cli(app: Flask) -> None:
     from app.solicitations.cli import categories_cli
 
     for group in (audit_cli, keys_cli, demo_cli, scheduler_cli, outbox_cli, categories_cli, compliance_cli,
-                  contracts_cli):
+                  contracts_cli, backup_cli):
         app.cli.add_command(group)
 
     # Models must be imported for Alembic to see every table.

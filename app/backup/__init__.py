@@ -1,0 +1,1 @@
+"""Backups of the database and the stored files (`flask backup create|restore DIR`)."""
