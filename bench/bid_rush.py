@@ -2,6 +2,7 @@
 every submission is checked against what the database holds.
 
     python bench/bid_rush.py --url http://127.0.0.1:8071 --bids 200 --concurrency 16 [--due-in 3600]
+                             [--kill-workers 3 --gunicorn-pid PID]
 
 What it does
 ------------
@@ -23,11 +24,22 @@ What it does
 5. Verification from the database, through the app's services: each BidVersion's sealed content
    is decrypted and its content_digest recomputed; it must equal the stored digest and the digest
    on the client's receipt page; the prices must be the ones sent; the cited document must
-   decrypt to exactly the bytes sent (sha256); accepted_at must be before due_at.
+   decrypt to exactly the bytes sent (sha256); accepted_at must be before due_at. Every stored
+   version's cited files must be in storage and hash to their SHA-256 (bench/rush_check.py).
+
+Crash safety (--kill-workers N --gunicorn-pid PID)
+--------------------------------------------------
+During the submission phase N random workers of the gunicorn master PID get SIGKILL, at moments
+spread over the rush (bench/rush_kill.py); gunicorn starts new ones. A client whose POST gets no
+answer (a connection error) does what a vendor would: it reloads its bid form. If the form lists
+a receipt, the submission was stored before the worker died and that receipt is the client's
+("recovered"); if not, nothing was stored and it POSTs again ("retried", up to 3 times). So a
+connection error is never "lost": lost still means a receipt a client holds with no intact stored
+version, or a stored version whose receipt no client holds.
 
 The last line on stdout (progress goes to stderr):
 
-    stored=S refused=R failed=F lost=L per_s=X p50_ms=Y p99_ms=Z
+    stored=S refused=R failed=F lost=L per_s=X p50_ms=Y p99_ms=Z killed=K retried=T recovered=V orphans=O
 
 stored   submissions answered with a receipt whose bid is stored intact and matches it;
 refused  submissions the server refused for the deadline: a 302 back to the bid form whose page
@@ -37,7 +49,11 @@ failed   every other answer (an error page, a refusal for another reason, no ans
 lost     submissions answered with a receipt but not stored intact, plus versions stored
          without a receipt having reached a client. Anything but 0 is a bug; the exit status is 1.
 per_s    receipts issued per second of wall time of the submission phase;
-p50_ms, p99_ms   latency of the timed submission POSTs (all of them, refused ones included).
+p50_ms, p99_ms   latency of the timed submission POSTs (all of them, refused ones included);
+killed   workers killed (--kill-workers); retried: POSTs sent again after a connection error;
+recovered  submissions whose answer was lost but whose receipt the client read on its bid form;
+orphans  files written to storage during the rush that no stored row references: left by a
+         worker killed between writing a file and committing. Not lost (nothing points at them).
 
 The login rate limit
 --------------------
@@ -57,19 +73,21 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-PASSWORD = "bench-rush-password-1"
+from bench.rush_check import verify  # noqa: E402  (after the project root is on the path)
+from bench.rush_fixtures import PASSWORD, set_due_at, set_up  # noqa: E402
+from bench.rush_kill import WorkerKiller, storage_files, worker_pids  # noqa: E402
+
 PDF_BYTES = 200 * 1024
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 RECEIPT_URL = re.compile(r"/bids/receipts/([A-Z0-9-]+)$")
+RECEIPT_LINK = re.compile(r'href="[^"]*/bids/receipts/([A-Z0-9-]+)"')
+RETRIES = 3  # POSTs sent again after a connection error, when workers are being killed
 RECEIPT_NUMBER = re.compile(r"<strong>([A-Z0-9-]+)</strong>")
 RECEIPT_DIGEST = re.compile(r'class="col-sm-9 digest">([0-9a-f]{64})<')
 # The words of app.bids.deadline.closed_message, flashed on the bid form after a late refusal.
@@ -106,114 +124,6 @@ def make_pdf(tag: str, size: int = PDF_BYTES) -> bytes:
     return bytes(out)
 
 
-# ----------------------------------------------------------------------------- fixtures (services)
-@dataclass(frozen=True)
-class Fixture:
-    solicitation_id: int
-    number: str
-    officer_id: int
-    item_ids: list[int]
-    vendors: list[tuple[int, int, str]]  # (user id, organization id, e-mail)
-
-
-def set_up(app, bids: int) -> Fixture:
-    from sqlalchemy import select
-
-    from app.accounts.models import AgencyType, Organization, User, UserRole
-    from app.accounts.passwords import hash_password
-    from app.core import clock
-    from app.core.roles import OrganizationKind, Role
-    from app.extensions import db
-    from app.solicitations import services
-    from app.solicitations.models import (
-        Category,
-        NoticeMedium,
-        PriceFormula,
-        SolicitationStatus,
-        SolicitationType,
-    )
-
-    tag = secrets.token_hex(3).upper()
-    with app.test_request_context(base_url=app.config["PUBLIC_BASE_URL"]):
-        password_hash = hash_password(PASSWORD)
-
-        def user(org: Organization, email: str, name: str, role: Role) -> User:
-            row = User(organization=org, email=email, name=name, password_hash=password_hash,
-                       session_token=secrets.token_hex(16), role_rows=[UserRole(role=role)])
-            db.session.add(row)
-            return row
-
-        agency = Organization(kind=OrganizationKind.AGENCY, name=f"Bench Schools {tag}", state="VA",
-                              agency_type=AgencyType.SCHOOL_DISTRICT, timezone="America/New_York",
-                              short_code=f"BR{tag}")
-        db.session.add(agency)
-        officer = user(agency, f"officer-{tag.lower()}@bench.example", "Bench Officer", Role.PROCUREMENT_OFFICER)
-        approver = user(agency, f"approver-{tag.lower()}@bench.example", "Bench Approver", Role.APPROVER)
-        db.session.flush()
-        services.ensure_builtin_categories()
-        category_ids = list(db.session.scalars(select(Category.id).order_by(Category.id).limit(2)))
-
-        s = services.create_solicitation(officer, type_=SolicitationType.IFB, title=f"Bid rush {tag}")
-        now = clock.now()
-        today = now.astimezone(ZoneInfo(agency.timezone)).date()
-        services.save_draft(
-            officer, s,
-            fields={"summary": "Load test: many vendors submit at once.",
-                    "questions_due_at": now + timedelta(hours=1),
-                    "due_at": now + timedelta(days=2),
-                    "opening_location": "Online",
-                    "required_documents": ["w9"]},
-            category_ids=category_ids,
-            criteria=[{"name": "Price", "description": "", "points": Decimal(100), "is_price": True,
-                       "price_formula": PriceFormula.LOWEST_OVER_THIS}],
-            items=[{"description": "Copy paper, case", "unit": "case", "estimated_quantity": Decimal(1200)},
-                   {"description": "Toner cartridge", "unit": "each", "estimated_quantity": Decimal(300)},
-                   {"description": "Delivery", "unit": "lot", "estimated_quantity": Decimal(1)}],
-            notices=[{"medium": NoticeMedium.NEWSPAPER, "outlet": "Bench Courier",
-                      "published_on": today - timedelta(days=10)}],
-        )
-        db.session.commit()
-        for actor, target in ((officer, SolicitationStatus.PENDING_APPROVAL),
-                              (approver, SolicitationStatus.APPROVED),
-                              (officer, SolicitationStatus.PUBLISHED)):
-            services.change_status(actor, s, target)
-            db.session.commit()
-
-        taken = set(db.session.scalars(select(Organization.tax_id).where(Organization.tax_id.is_not(None))))
-        vendors = []
-        for index in range(bids):
-            while True:
-                tax_id = f"{secrets.randbelow(90) + 10}-{secrets.randbelow(9_000_000) + 1_000_000}"
-                if tax_id not in taken:
-                    taken.add(tax_id)
-                    break
-            org = Organization(kind=OrganizationKind.VENDOR, name=f"Rush Vendor {tag}-{index:04d}",
-                               state="TX", tax_id=tax_id)
-            db.session.add(org)
-            vendors.append(user(org, f"vendor-{tag.lower()}-{index:04d}@bench.example",
-                                f"Rush Vendor {index}", Role.VENDOR_ADMIN))
-        db.session.commit()
-        return Fixture(s.id, s.number, officer.id, [item.id for item in s.items],
-                       [(v.id, v.organization_id, v.email) for v in vendors])
-
-
-def set_due_at(app, solicitation_id: int, due_in: float):
-    from sqlalchemy import update
-
-    from app.core import clock
-    from app.extensions import db
-    from app.solicitations.models import Solicitation
-
-    with app.app_context():
-        now = clock.now()
-        due_at = (now + timedelta(seconds=due_in)).replace(microsecond=0) + timedelta(seconds=1)
-        questions = min(now + timedelta(minutes=30), due_at - timedelta(seconds=1))
-        db.session.execute(update(Solicitation).where(Solicitation.id == solicitation_id)
-                           .values(questions_due_at=questions, due_at=due_at))
-        db.session.commit()
-        return due_at
-
-
 # ----------------------------------------------------------------------------- the clients (HTTP)
 @dataclass
 class Vendor:
@@ -234,6 +144,8 @@ class Vendor:
     receipt: str | None = None
     page_receipt: str | None = None
     page_digest: str | None = None
+    retried: int = 0
+    recovered: bool = False
 
 
 def _csrf(html: str) -> str:
@@ -261,29 +173,62 @@ def sign_in(url: str, number: str, v: Vendor) -> None:
     v.session, v.csrf = session, _csrf(form.text)
 
 
-def submit(url: str, number: str, item_ids: list[int], v: Vendor) -> None:
+def get(session: requests.Session, address: str, attempts: int = 5) -> requests.Response:
+    """GET, again after a connection error (a killed worker); untimed."""
+    for attempt in range(attempts):
+        try:
+            return session.get(address, timeout=60)
+        except requests.ConnectionError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def submit(url: str, number: str, item_ids: list[int], v: Vendor, retries: int = 0) -> None:
     data = {"csrf_token": v.csrf, "notes": f"Bid rush, vendor {v.organization_id}", "submit": "1",
             "attest_non_collusion": "y", "attest_not_debarred": "y",
             **{f"price_{item_id}": price for item_id, price in v.prices.items()}}
     files = {"document_0": ("w9.pdf", v.pdf, "application/pdf")}
-    started = time.perf_counter()
-    try:
-        response = v.session.post(f"{url}/solicitations/{number}/bid", data=data, files=files,
-                                  allow_redirects=False, timeout=300)
-    except requests.RequestException as exc:
-        v.error = repr(exc)
-        return
-    finally:
-        v.latency_ms = (time.perf_counter() - started) * 1000
+    for attempt in range(retries + 1):
+        v.error = ""
+        started = time.perf_counter()
+        try:
+            response = v.session.post(f"{url}/solicitations/{number}/bid", data=data, files=files,
+                                      allow_redirects=False, timeout=300)
+        except requests.RequestException as exc:
+            v.error = repr(exc)
+            lost_answer = retries > 0 and isinstance(exc, requests.ConnectionError)
+            if lost_answer and not _recover(url, number, v) and attempt < retries:
+                v.retried += 1
+                continue
+            return
+        finally:
+            v.latency_ms = (time.perf_counter() - started) * 1000
+        break
     v.status, v.location = response.status_code, response.headers.get("Location", "")
     if v.status == 302 and _is_bid_form(v.location, number):
         try:  # untimed: read why the bid came back (the flashed message)
-            v.next_page = v.session.get(f"{url}/solicitations/{number}/bid", timeout=60).text
+            v.next_page = get(v.session, f"{url}/solicitations/{number}/bid").text
         except requests.RequestException as exc:
             v.error = repr(exc)
     v.outcome = classify(v.status, v.location, v.error, v.next_page, number)
     if v.outcome == RECEIPT:
         v.receipt = RECEIPT_URL.search(v.location).group(1)
+
+
+def _recover(url: str, number: str, v: Vendor) -> bool:
+    """After a POST got no answer: was it stored? The vendor's bid form lists its receipts (a
+    rush vendor has no earlier version). True, with the receipt taken, when it was."""
+    try:
+        page = get(v.session, f"{url}/solicitations/{number}/bid")
+    except requests.RequestException:
+        return False
+    found = RECEIPT_LINK.findall(page.text) if page.status_code == 200 else []
+    if not found:
+        return False
+    v.receipt, v.outcome, v.recovered, v.error = found[0], RECEIPT, True, ""
+    return True
 
 
 def _is_bid_form(location: str, number: str) -> bool:
@@ -305,14 +250,15 @@ def classify(status: int | None, location: str, error: str, next_page: str, numb
 
 
 def read_receipt(url: str, v: Vendor) -> None:
-    page = v.session.get(f"{url}/bids/receipts/{v.receipt}", timeout=60)
+    page = get(v.session, f"{url}/bids/receipts/{v.receipt}")
     if page.status_code == 200:
         number, digest = RECEIPT_NUMBER.search(page.text), RECEIPT_DIGEST.search(page.text)
         v.page_receipt = number.group(1) if number else None
         v.page_digest = digest.group(1) if digest else None
 
 
-def run_pool(concurrency: int, fn, items, label: str) -> None:
+def run_pool(concurrency: int, fn, items, label: str, progress=None) -> None:
+    """fn(item) for every item, `concurrency` at a time; progress(done) after each one."""
     done = 0
     lock = threading.Lock()
 
@@ -321,82 +267,15 @@ def run_pool(concurrency: int, fn, items, label: str) -> None:
         fn(item)
         with lock:
             done += 1
+            finished = done
             if done % max(len(items) // 5, 1) == 0 or done == len(items):
                 log(f"{label}: {done}/{len(items)}")
+        if progress is not None:
+            progress(finished)
 
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         for future in [pool.submit(wrapped, item) for item in items]:
             future.result()
-
-
-# ----------------------------------------------------------------------------- verification
-def verify(app, fixture: Fixture, vendors: list[Vendor], due_at) -> tuple[int, int, list[str]]:
-    """(stored, lost, problems) from the database."""
-    from sqlalchemy import select
-
-    from app.bids import receipts
-    from app.bids.models import Bid, BidStatus, BidVersion
-    from app.core.crypto import SealError
-    from app.extensions import db
-
-    problems: list[str] = []
-    stored = lost = 0
-    with app.app_context():
-        versions = db.session.scalars(select(BidVersion).join(Bid)
-                                      .where(Bid.solicitation_id == fixture.solicitation_id)).all()
-        by_receipt = {v.receipt_number: v for v in versions}
-        issued = {v.receipt for v in vendors if v.receipt}
-        for version in versions:
-            if version.receipt_number not in issued:
-                lost += 1
-                problems.append(f"version {version.id} ({version.receipt_number}) stored without a receipt "
-                                "reaching its client")
-        for client in vendors:
-            if not client.receipt:
-                continue
-            version = by_receipt.get(client.receipt)
-            found: list[str] = []
-            if version is None:
-                found.append("no version stored under this receipt")
-            else:
-                try:
-                    content = receipts.read_version_content(version)
-                except (SealError, ValueError) as exc:
-                    content = None
-                    found.append(f"sealed content does not open ({exc!r})")
-                if content is not None:
-                    digest = receipts.content_digest(content)
-                    if digest != version.digest:
-                        found.append("stored digest differs from the recomputed one")
-                    if client.page_receipt != client.receipt or client.page_digest != digest:
-                        found.append("receipt page differs from the stored record")
-                    sent = {item_id: f"{Decimal(p):.4f}" for item_id, p in client.prices.items()}
-                    if {line["item_id"]: line["unit_price"] for line in content["lines"]} != sent:
-                        found.append("stored prices differ from those sent")
-                    cited = content.get("documents", [])
-                    if [d["sha256"] for d in cited] != [client.pdf_sha256]:
-                        found.append("the cited document is not the file sent")
-                found.extend(receipts.stored_record_problems(version))
-                for document in version.bid.working_documents:
-                    try:
-                        data = receipts.read_document(document)
-                    except (SealError, OSError, ValueError) as exc:
-                        found.append(f"document {document.id} does not open ({exc!r})")
-                        continue
-                    if hashlib.sha256(data).hexdigest() != client.pdf_sha256:
-                        found.append(f"document {document.id} is not the file sent")
-                if version.bid.vendor_id != client.organization_id:
-                    found.append("stored under another vendor")
-                if version.bid.status != BidStatus.SUBMITTED or version.bid.current_version_number != version.number:
-                    found.append(f"bid is {version.bid.status} (version {version.bid.current_version_number})")
-                if version.accepted_at >= due_at:
-                    found.append(f"accepted at {version.accepted_at.isoformat()}, not before {due_at.isoformat()}")
-            if found:
-                lost += 1
-                problems.append(f"receipt {client.receipt}: " + "; ".join(found))
-            else:
-                stored += 1
-    return stored, lost, problems
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -415,7 +294,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, required=True, help="client threads")
     parser.add_argument("--due-in", type=float, default=3600.0,
                         help="seconds from the start of the submission phase to due_at (default 3600)")
+    parser.add_argument("--kill-workers", type=int, default=0, metavar="N",
+                        help="SIGKILL N random gunicorn workers during the submission phase")
+    parser.add_argument("--gunicorn-pid", type=int, metavar="PID",
+                        help="the gunicorn master's process id (required with --kill-workers)")
     args = parser.parse_args(argv)
+    if args.kill_workers and not args.gunicorn_pid:
+        parser.error("--kill-workers needs --gunicorn-pid (the master's PID: gunicorn -p FILE writes it)")
+    killer = None
+    if args.kill_workers:
+        try:
+            if not worker_pids(args.gunicorn_pid):
+                parser.error(f"process {args.gunicorn_pid} has no workers: is it the gunicorn master?")
+        except ProcessLookupError:
+            parser.error(f"no process {args.gunicorn_pid}: give the gunicorn master's PID")
+        killer = WorkerKiller(args.gunicorn_pid, args.kill_workers, args.bids)
     url = args.url.rstrip("/")
 
     from app import create_app
@@ -439,8 +332,11 @@ def main(argv: list[str] | None = None) -> int:
 
     due_at = set_due_at(app, fixture.solicitation_id, args.due_in)
     log(f"due_at {due_at.isoformat()}; submitting {len(vendors)} bids with {args.concurrency} threads")
+    files_before = storage_files(app.config["STORAGE_DIR"])
+    retries = RETRIES if killer else 0
     started = time.perf_counter()
-    run_pool(args.concurrency, lambda v: submit(url, fixture.number, fixture.item_ids, v), vendors, "submitted")
+    run_pool(args.concurrency, lambda v: submit(url, fixture.number, fixture.item_ids, v, retries), vendors,
+             "submitted", progress=killer.progress if killer else None)
     wall = time.perf_counter() - started
     accepted = [v for v in vendors if v.outcome == RECEIPT]
     refused = [v for v in vendors if v.outcome == REFUSED_LATE]
@@ -453,16 +349,23 @@ def main(argv: list[str] | None = None) -> int:
         answers[key] = answers.get(key, 0) + 1
     for key, count in sorted(answers.items()):
         log(f"  FAILED: {count} x {key}")
+    if killer:
+        log(f"killed workers {killer.killed}" + "".join(f"; not killed: {miss}" for miss in killer.misses))
 
     run_pool(args.concurrency, lambda v: read_receipt(url, v), accepted, "receipts read")
-    stored, lost, problems = verify(app, fixture, vendors, due_at)
-    for problem in problems[:50]:
+    verdict = verify(app, fixture, vendors, due_at, files_before)
+    for problem in verdict.problems[:50]:
         log("LOST " + problem)
+    if verdict.orphans:
+        log(f"{len(verdict.orphans)} file(s) in storage with no row (a worker killed before its commit): "
+            + ", ".join(verdict.orphans[:10]))
     latencies = [v.latency_ms for v in vendors if v.latency_ms is not None]
     per_s = len(accepted) / wall if wall > 0 else 0.0
-    print(f"stored={stored} refused={len(refused)} failed={len(failed)} lost={lost} per_s={per_s:.1f} "
-          f"p50_ms={percentile(latencies, 50):.0f} p99_ms={percentile(latencies, 99):.0f}", flush=True)
-    return exit_status(lost, len(failed))
+    print(f"stored={verdict.stored} refused={len(refused)} failed={len(failed)} lost={verdict.lost} "
+          f"per_s={per_s:.1f} p50_ms={percentile(latencies, 50):.0f} p99_ms={percentile(latencies, 99):.0f} "
+          f"killed={len(killer.killed) if killer else 0} retried={sum(v.retried for v in vendors)} "
+          f"recovered={sum(v.recovered for v in vendors)} orphans={len(verdict.orphans)}", flush=True)
+    return exit_status(verdict.lost, len(failed))
 
 
 def exit_status(lost: int, failed: int) -> int:

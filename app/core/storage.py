@@ -114,22 +114,38 @@ def stored_sha256(file: RecordedFile, *, decode: Callable[[bytes], bytes] | None
 
 
 def save_with_transaction(session: Session, data: bytes) -> StoredFile:
-    """Save a file whose row is written in `session`'s current transaction. If that transaction
-    does not commit (refused, rolled back, or the request failed), the file is deleted, so a
-    refused upload leaves nothing behind."""
+    """Save a file whose row is written in `session`'s current transaction. The file is on disk
+    (fsynced) before that transaction commits. If the transaction ends without reaching COMMIT
+    (refused, rolled back, or the request failed), the file is deleted, so a refused upload leaves
+    nothing behind. Once COMMIT was sent the file is kept even if the answer never came back: the
+    database may hold its row. A process killed before its rollback leaves an unreferenced file
+    (harmless: nothing points at it), never a row without its file."""
     store = storage()
     stored = store.save(data)
     session.info.setdefault("pending_files", []).append((str(store.root), stored.key))
     return stored
 
 
+@event.listens_for(Session, "before_commit")
+def _mark_commit_sent(session: Session) -> None:
+    # Flush here so that a refused write (a constraint) still deletes the files; past this point
+    # COMMIT goes to the database, and a failure may be a lost answer to a commit that happened.
+    if session.info.get("pending_files") and not session.in_nested_transaction():
+        session.flush()
+        session.info["commit_sent"] = True
+
+
 @event.listens_for(Session, "after_commit")
 def _keep_pending_files(session: Session) -> None:
     session.info.pop("pending_files", None)
+    session.info.pop("commit_sent", None)
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _discard_pending_files(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:  # the outermost transaction ended without a commit
-        for root, key in session.info.pop("pending_files", []):
+        pending = session.info.pop("pending_files", [])
+        if session.info.pop("commit_sent", False):
+            return  # the commit's outcome is unknown: an unreferenced file beats a row without one
+        for root, key in pending:
             LocalStorage(root).delete(key)

@@ -2,27 +2,10 @@
 deadline; any other answer (a 500, another refusal, no answer) fails the run."""
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
-import pytest
-
 NUMBER = "BR1-IFB-2026-001"
 FORM = f"http://127.0.0.1:8071/solicitations/{NUMBER}/bid"
 LATE_PAGE = ("<div class='alert'>Bids for BR1-IFB-2026-001 closed at December 3, 2026 at 9:00 AM EST. "
              "Late bids are not accepted; nothing was saved or submitted.</div>")
-
-
-@pytest.fixture(scope="module")
-def rush():
-    path = Path(__file__).resolve().parents[2] / "bench" / "bid_rush.py"
-    spec = importlib.util.spec_from_file_location("bid_rush", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bid_rush"] = module  # its dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    yield module
-    sys.modules.pop("bid_rush", None)
 
 
 class FakeResponse:
