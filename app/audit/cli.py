@@ -1,6 +1,7 @@
 import click
 from flask.cli import AppGroup
 
+from app.audit.anchors import write_anchor
 from app.audit.services import verify_chain
 
 audit_cli = AppGroup("audit", help="Audit trail commands.")
@@ -15,3 +16,7 @@ def verify_command() -> None:
         raise SystemExit(1)
 
 
+@audit_cli.command("anchor")
+def anchor_command() -> None:
+    """Append the current chain head to the anchor log (AUDIT_ANCHOR_PATH) now."""
+    click.echo(str(write_anchor()))
