@@ -151,7 +151,8 @@ class AnchorResult:
             return "Nothing to anchor: the audit trail has no events yet."
         if not self.written:
             return f"The chain head has not moved since the last {self.anchor.describe()}; nothing written."
-        return f"Anchored seq {self.anchor.seq}, hash {self.anchor.hash}, at {self.anchor.at.isoformat()}."
+        written = self.anchor.at.astimezone(timezone.utc).strftime("%b %-d, %Y %H:%M:%S UTC")
+        return f"Anchored the chain head: seq {self.anchor.seq}, hash {self.anchor.hash}, at {written}."
 
 
 def write_anchor() -> AnchorResult:
@@ -162,7 +163,7 @@ def write_anchor() -> AnchorResult:
     last = last_anchor()
     if last is not None and (last.seq, last.hash) == head:
         return AnchorResult(last, False)
-    anchor = Anchor(head[0], head[1], clock.now())
+    anchor = Anchor(head[0], head[1], clock.now().replace(microsecond=0))  # as the line holds it
     append_anchor(anchor)
     return AnchorResult(anchor, True)
 
@@ -250,5 +251,7 @@ def verify_anchors() -> AnchorReport:
         else:
             why = (f"the event at seq {anchor.seq} has hash {found}, the anchor says {anchor.hash} "
                    "(the chain was rewritten since)")
-        return AnchorReport(True, checked, f"The {anchor.describe()} in {path} does not match the database: {why}.")
+        earlier = f"{checked} earlier anchor{'s' if checked != 1 else ''} matched"
+        return AnchorReport(True, checked,
+                            f"The {anchor.describe()} in {path} does not match the database: {why}; {earlier}.")
     return AnchorReport(True, len(anchors))

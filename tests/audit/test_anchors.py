@@ -63,7 +63,7 @@ def test_anchor_command_appends_the_chain_head(app, make_events, runner):
     make_events(3)
     result = runner.invoke(args=["audit", "anchor"])
     assert result.exit_code == 0, result.output
-    assert "Anchored seq 3" in result.output
+    assert "Anchored the chain head: seq 3" in result.output
     with app.app_context():
         head_hash = db.session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == 3))
     assert _lines(app) == [{"seq": 3, "hash": head_hash, "at": "2026-04-06T13:00:00+00:00"}]
@@ -237,3 +237,4 @@ def test_without_admins_the_job_still_anchors_once_a_day(app, make_events):
         clock.advance(timedelta(days=1))
         assert send_daily_anchor() == {"anchored": 1, "emailed": 0}
     assert [line["seq"] for line in _lines(app)] == [1, 2]
+
