@@ -82,6 +82,13 @@ class Config:
 
     SCHEDULER_OUTBOX_SECONDS = 30
     SCHEDULER_DUE_WORK_SECONDS = 60
+    # How often the scheduler looks whether today's audit anchor is due (it acts once a UTC day).
+    SCHEDULER_AUDIT_ANCHOR_SECONDS = 60 * 60
+
+    # The audit chain head (sequence, hash, time) is appended here daily, outside the database,
+    # so a rewrite of the whole chain by someone with database access shows. Put it on another
+    # volume or machine than the database, append-only for the app's user.
+    AUDIT_ANCHOR_PATH = os.environ.get("AUDIT_ANCHOR_PATH", str(INSTANCE_DIR / "audit-anchors.log"))
 
     # Browser tests move a real server's clock through this file (seconds to add); see core/clock.
     CLOCK_OFFSET_FILE = os.environ.get("CLOCK_OFFSET_FILE")

@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -52,6 +53,7 @@ def app(tmp_path_factory):
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = uri
         STORAGE_DIR = str(tmp_path_factory.mktemp("files"))
+        AUDIT_ANCHOR_PATH = str(tmp_path_factory.mktemp("audit") / "audit-anchors.log")
 
     app = create_app(Config)
     app.test_client_class = Client
@@ -81,6 +83,8 @@ def _clean_state(app):
     _memory.sent.clear()
     yield
     clock.reset()
+    # The audit anchor log lives outside the database: empty it with the tables.
+    Path(app.config["AUDIT_ANCHOR_PATH"]).unlink(missing_ok=True)
     with app.app_context():
         db.session.remove()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]

@@ -6,6 +6,7 @@ from typing import Any, Callable
 
 from flask import current_app
 
+from app.audit.anchors import send_daily_anchor
 from app.core import clock
 from app.extensions import db
 from app.awards.services import finalise_due_awards
@@ -31,6 +32,8 @@ JOBS: list[Job] = [
     Job("send_contract_expiry_reminders", send_expiry_reminders, "SCHEDULER_DUE_WORK_SECONDS"),
     # Rule files changed, contracts expired or never computed: their usability by state again.
     Job("refresh_contract_eligibility", refresh_stale_eligibility, "SCHEDULER_DUE_WORK_SECONDS"),
+    # Once a UTC day: the audit chain head to the anchor log and the platform admins' inboxes.
+    Job("anchor_audit_chain", send_daily_anchor, "SCHEDULER_AUDIT_ANCHOR_SECONDS"),
     Job("deliver_outbox", deliver_outbox, "SCHEDULER_OUTBOX_SECONDS"),
 ]
 
