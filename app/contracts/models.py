@@ -145,7 +145,8 @@ class Contract(TimestampMixin, db.Model):
         keeper_ids = {self.agency_id}
         if self.source == ContractSource.REGISTRANT and self.registered_by is not None:
             keeper_ids = {self.registered_by.organization_id}
-            if any(link.role == LinkRole.LEAD_AGENCY and link.status == LinkStatus.CONFIRMED for link in self.links):
+            if any(link.role == LinkRole.LEAD_AGENCY and link.status == LinkStatus.CONFIRMED
+                   for link in self.links):
                 keeper_ids.add(self.agency_id)
         return bool(user.is_authenticated and user.organization_id in keeper_ids
                     and user.has_any_role(Role.PROCUREMENT_OFFICER, Role.AGENCY_ADMIN))
