@@ -35,7 +35,7 @@ def stand_in_for(member: Organization, *, name: str, state: str) -> Organization
 def ask_member(contract: Contract, role: LinkRole, member: Organization, stand_in: Organization,
                actor: User) -> ContractLink:
     """Record the question and e-mail the member's active administrators."""
-    link = ContractLink(contract=contract, role=role, organization=member, stand_in=stand_in,
+    link = ContractLink(contract=contract, role=role, organization=member, stand_in=stand_in, typed_name=stand_in.name,
                         requested_by_id=actor.id, status=LinkStatus.PENDING)
     db.session.add(link)
     db.session.flush()
@@ -85,7 +85,10 @@ def answer_link(actor: User, link: ContractLink, *, confirm: bool) -> ContractLi
             contract.agency = link.organization
         else:
             contract.vendor = link.organization
-        index_contract(contract)  # the registry's search reads the member's name now
+        index_contract(contract)  # flushes; the registry's search reads the member's name now
+        stand_in, link.stand_in = link.stand_in, None
+        db.session.flush()
+        db.session.delete(stand_in)  # made for this contract alone, and no longer named by it
     record("contract.link_confirmed" if confirm else "contract.link_declined", actor=actor, obj=link,
            organization_id=link.organization_id,
            data={"number": contract.number, "role": link.role.value, "organization": link.organization.name})

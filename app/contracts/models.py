@@ -196,7 +196,9 @@ class ContractLink(TimestampMixin, db.Model):
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"))
     role: Mapped[LinkRole] = mapped_column(enum_type(LinkRole))
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)  # the member asked
-    stand_in_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    typed_name: Mapped[str] = mapped_column(String(200))  # the name as the registrant typed it
+    # What the contract points at until confirmed; a confirmed link's stand-in is deleted.
+    stand_in_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
     status: Mapped[LinkStatus] = mapped_column(enum_type(LinkStatus), default=LinkStatus.PENDING)
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -204,7 +206,7 @@ class ContractLink(TimestampMixin, db.Model):
 
     contract: Mapped[Contract] = relationship(back_populates="links")
     organization: Mapped[Organization] = relationship(foreign_keys=[organization_id])
-    stand_in: Mapped[Organization] = relationship(foreign_keys=[stand_in_id])
+    stand_in: Mapped[Organization | None] = relationship(foreign_keys=[stand_in_id])
     requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
 
 
