@@ -54,6 +54,7 @@ class Config:
 
     RESET_TOKEN_HOURS = 1
     INVITATION_DAYS = 7
+    REGISTRATION_LINK_HOURS = 48
 
     # E-mail: every message goes through the outbox; this picks the sender that drains it.
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")  # smtp | console

@@ -118,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.bids import staff_views as bid_staff_views, views as bid_views  # noqa: F401
     from app.bids.blueprint import bp as bids_bp
     from app.compliance.views import bp as compliance_bp
+    from app.contracts.link_views import bp as links_bp
     from app.contracts.participation_views import bp as participation_bp
     from app.contracts.purchase_views import bp as purchases_bp
     from app.contracts.registry_views import bp as registry_bp
@@ -142,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(awards_bp)
     app.register_blueprint(registry_bp)
+    app.register_blueprint(links_bp)
     app.register_blueprint(contracts_bp)
     app.register_blueprint(participation_bp)
     app.register_blueprint(purchases_bp)

@@ -7,7 +7,7 @@ import hmac
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core import clock
@@ -38,8 +38,9 @@ class Organization(TimestampMixin, db.Model):
             name="agency_has_type_and_state",
         ),
         CheckConstraint("kind = 'agency' OR agency_type IS NULL", name="agency_type_only_agencies"),
+        # A stand-in vendor has no tax ID: the platform member it was typed for keeps it.
         CheckConstraint(
-            "kind != 'vendor' OR (tax_id IS NOT NULL AND state IS NOT NULL)",
+            "kind != 'vendor' OR (state IS NOT NULL AND (tax_id IS NOT NULL OR stand_in))",
             name="vendor_has_tax_id_and_state",
         ),
         CheckConstraint("enrollment IS NULL OR enrollment >= 0", name="enrollment_not_negative"),
@@ -69,6 +70,10 @@ class Organization(TimestampMixin, db.Model):
     is_minority_owned: Mapped[bool] = mapped_column(Boolean, default=False)
     is_women_owned: Mapped[bool] = mapped_column(Boolean, default=False)
     is_veteran_owned: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A directory entry with the names a registrant typed for a registered contract's lead agency
+    # or vendor, where they matched a platform member that has not confirmed the contract is its
+    # own (app.contracts.links). It has no users and no later registration ever matches it.
+    stand_in: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     members: Mapped[list[User]] = relationship(back_populates="organization", order_by="User.name")
 
@@ -234,6 +239,28 @@ class PasswordResetToken(TimestampMixin, db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+    @property
+    def is_usable(self) -> bool:
+        return self.used_at is None and self.expires_at > clock.now()
+
+
+class VendorRegistrationRequest(TimestampMixin, db.Model):
+    """A vendor registration waiting for its administrator's e-mail address to be confirmed: the
+    account is made only through the link sent to that address, so the registration page gives one
+    answer whatever already exists (an account with the address, a vendor with the tax ID)."""
+
+    __tablename__ = "vendor_registration_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    admin_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # The organization's fields as typed (legal_name, tax_id, state, address, business flags).
+    organization: Mapped[dict] = mapped_column(JSON)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def is_usable(self) -> bool:

@@ -62,67 +62,6 @@ def _new_user(org: Organization, email: str, name: str, password: str, roles: li
     return user
 
 
-# ----------------------------------------------------------------------------- registration
-class EmailTaken(DomainError):
-    """Registration with an address that has an account (the view tells the owner by e-mail)."""
-
-
-def notify_registration_attempt(email: str) -> None:
-    send_email(normalize_email(email), "Someone tried to register with your e-mail address",
-               "registration_exists")
-
-
-def register_vendor(
-    *,
-    legal_name: str,
-    tax_id: str,
-    state: str,
-    address_line1: str,
-    address_line2: str | None,
-    city: str,
-    postal_code: str,
-    is_small_business: bool,
-    is_minority_owned: bool,
-    is_women_owned: bool,
-    is_veteran_owned: bool,
-    admin_name: str,
-    admin_email: str,
-    password: str,
-) -> User:
-    """Create the vendor organization and its first administrator."""
-    if db.session.scalar(select(Organization.id).where(Organization.tax_id == tax_id)):
-        raise DomainError(
-            "A vendor with this tax ID is already registered. Ask its administrator to invite you.",
-            field="tax_id",
-        )
-    if find_user_by_email(admin_email):
-        raise EmailTaken(
-            "We could not register this address. If you already have an account, sign in or "
-            "reset your password; we have sent a note to the address.",
-            field="email",
-        )
-    org = Organization(
-        kind=OrganizationKind.VENDOR,
-        name=legal_name.strip(),
-        tax_id=tax_id,
-        state=state,
-        address_line1=address_line1.strip(),
-        address_line2=(address_line2 or "").strip() or None,
-        city=city.strip(),
-        postal_code=postal_code.strip(),
-        is_small_business=is_small_business,
-        is_minority_owned=is_minority_owned,
-        is_women_owned=is_women_owned,
-        is_veteran_owned=is_veteran_owned,
-    )
-    db.session.add(org)
-    user = _new_user(org, admin_email, admin_name, password, [Role.VENDOR_ADMIN])
-    record("vendor.registered", actor=user, obj=org, data={"legal_name": org.name, "state": state})
-    send_email(user.email, "Welcome to CoopBid", "welcome_vendor", user=user, org=org)
-    signals.user_registered.send(user)
-    return user
-
-
 def create_agency(
     actor: User,
     *,

@@ -2,7 +2,7 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.accounts import services
+from app.accounts import registration, services
 from app.accounts.blueprint import bp
 from app.accounts.forms import (
     AcceptInvitationForm,
@@ -61,21 +61,42 @@ def register():
         return redirect(url_for("core.dashboard"))
     form = VendorRegistrationForm()
     if form.validate_on_submit():
-        done = commit_or_flash(lambda: services.register_vendor(
-            legal_name=form.legal_name.data, tax_id=form.tax_id.data, state=form.state.data,
-            address_line1=form.address_line1.data, address_line2=form.address_line2.data, city=form.city.data,
-            postal_code=form.postal_code.data, is_small_business=form.is_small_business.data,
-            is_minority_owned=form.is_minority_owned.data, is_women_owned=form.is_women_owned.data,
-            is_veteran_owned=form.is_veteran_owned.data, admin_name=form.admin_name.data,
-            admin_email=form.email.data, password=form.password.data),
-            lambda user: f"Welcome to CoopBid. {user.organization.name} is registered.", form=form)
-        if done:
-            login_user(done.value)
-            return redirect(url_for("core.dashboard"))
-        if isinstance(done.refusal, services.EmailTaken):
-            # Say nothing about the account here; tell its owner by e-mail instead.
-            commit_or_flash(lambda: services.notify_registration_attempt(form.email.data))
+        # One answer whatever exists (an account with the address, a vendor with the tax ID): the
+        # address's owner learns the rest by e-mail.
+        if commit_or_flash(lambda: registration.request_vendor_registration(
+                legal_name=form.legal_name.data, tax_id=form.tax_id.data, state=form.state.data,
+                address_line1=form.address_line1.data, address_line2=form.address_line2.data, city=form.city.data,
+                postal_code=form.postal_code.data, is_small_business=form.is_small_business.data,
+                is_minority_owned=form.is_minority_owned.data, is_women_owned=form.is_women_owned.data,
+                is_veteran_owned=form.is_veteran_owned.data, admin_name=form.admin_name.data,
+                admin_email=form.email.data, password=form.password.data), form=form):
+            return redirect(url_for("accounts.registration_sent"))
     return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/register/sent")
+def registration_sent():
+    return render_template("accounts/registration_sent.html", hours=current_app.config["REGISTRATION_LINK_HOURS"])
+
+
+@bp.route("/register/confirm/<token>", methods=["GET", "POST"])
+def confirm_registration(token: str):
+    request_ = registration.usable_registration(token)
+    if request_ is None:
+        return render_template("accounts/link_invalid.html", what="registration link"), 400
+    if current_user.is_authenticated:
+        flash("Sign out first to register another vendor.", "warning")
+        return redirect(url_for("core.dashboard"))
+    if ActionForm().validate_on_submit():
+        done = commit_or_flash(lambda: registration.confirm_vendor_registration(token))
+        if done and done.value is not None:
+            login_user(done.value)
+            flash(f"Welcome to CoopBid. {done.value.organization.name} is registered.", "success")
+            return redirect(url_for("core.dashboard"))
+        if done:
+            return render_template("accounts/confirm_registration.html", request=request_, taken=True)
+        return redirect(url_for("accounts.register"))
+    return render_template("accounts/confirm_registration.html", request=request_, token=token, taken=False)
 
 
 @bp.route("/password-reset", methods=["GET", "POST"])

@@ -130,18 +130,25 @@ class Contract(TimestampMixin, db.Model):
     documents: Mapped[list[ContractDocument]] = relationship(back_populates="contract", cascade="all, delete-orphan",
                                                              order_by="ContractDocument.id")
     categories: Mapped[list[Category]] = relationship(secondary=contract_categories, order_by="Category.code")
+    links: Mapped[list[ContractLink]] = relationship(back_populates="contract", cascade="all, delete-orphan",
+                                                     order_by="ContractLink.id")
     eligibility: Mapped[list[ContractEligibility]] = relationship(back_populates="contract",
                                                                   cascade="all, delete-orphan",
                                                                   order_by="ContractEligibility.state")
 
     def is_managed_by(self, user) -> bool:
-        """The lead agency's procurement officers and admins keep the contract record; a registered
-        contract's lead agency has no users here, so the registrant's organization keeps it."""
+        """The lead agency's procurement officers and admins keep the contract record. A registered
+        contract is kept by the registrant's organization, and also by its lead agency once that
+        agency has confirmed the contract is its own (a directory entry's unasked users never)."""
         from app.core.roles import Role
 
-        keeper_id = (self.registered_by.organization_id if self.source == ContractSource.REGISTRANT
-                     and self.registered_by is not None else self.agency_id)
-        return bool(user.is_authenticated and user.organization_id == keeper_id
+        keeper_ids = {self.agency_id}
+        if self.source == ContractSource.REGISTRANT and self.registered_by is not None:
+            keeper_ids = {self.registered_by.organization_id}
+            if any(link.role == LinkRole.LEAD_AGENCY and link.status == LinkStatus.CONFIRMED
+                   for link in self.links):
+                keeper_ids.add(self.agency_id)
+        return bool(user.is_authenticated and user.organization_id in keeper_ids
                     and user.has_any_role(Role.PROCUREMENT_OFFICER, Role.AGENCY_ADMIN))
 
     @property
@@ -153,6 +160,54 @@ class Contract(TimestampMixin, db.Model):
         originals with signatures) for the lead agency's staff and the contracted vendor."""
         insider = user.is_authenticated and user.organization_id in (self.agency_id, self.vendor_id)
         return [d for d in self.documents if d.public or insider]
+
+
+class LinkRole(enum.StrEnum):
+    LEAD_AGENCY = "lead_agency"
+    VENDOR = "vendor"
+
+    @property
+    def label(self) -> str:
+        return {"lead_agency": "Lead agency", "vendor": "Vendor"}[self.value]
+
+
+class LinkStatus(enum.StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+
+    @property
+    def label(self) -> str:
+        return {"pending": "Waiting for your answer", "confirmed": "Confirmed", "declined": "Declined"}[self.value]
+
+
+class ContractLink(TimestampMixin, db.Model):
+    """A registered contract names a platform member (by name and state, or tax ID): the contract
+    points at a stand-in with the names as given until that member's administrator confirms it is
+    theirs (then it points at the member) or declines (the names stay as given)."""
+
+    __tablename__ = "contract_links"
+    __table_args__ = (
+        UniqueConstraint("contract_id", "role", name="uq_contract_links_role"),
+        CheckConstraint("(status = 'pending') = (decided_at IS NULL)", name="decided_when_answered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"))
+    role: Mapped[LinkRole] = mapped_column(enum_type(LinkRole))
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)  # the member asked
+    typed_name: Mapped[str] = mapped_column(String(200))  # the name as the registrant typed it
+    # What the contract points at until confirmed; a confirmed link's stand-in is deleted.
+    stand_in_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+    status: Mapped[LinkStatus] = mapped_column(enum_type(LinkStatus), default=LinkStatus.PENDING)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    contract: Mapped[Contract] = relationship(back_populates="links")
+    organization: Mapped[Organization] = relationship(foreign_keys=[organization_id])
+    stand_in: Mapped[Organization | None] = relationship(foreign_keys=[stand_in_id])
+    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
 
 
 class ContractLine(db.Model):

@@ -18,7 +18,8 @@ from app.audit.services import record
 from app.compliance.facts import FactsError, parse_facts
 from app.contracts.eligibility import refresh_eligibility
 from app.contracts.evidence import REGISTERED_ACTION, manifest, registered_evidence
-from app.contracts.models import Contract, ContractDocument, ContractLine, ContractSource
+from app.contracts import links
+from app.contracts.models import Contract, ContractDocument, ContractLine, ContractSource, LinkRole
 from app.contracts.registry import index_contract
 from app.core import clock
 from app.core.errors import DomainError, NotPermitted
@@ -28,9 +29,9 @@ from app.core.storage import save_with_transaction
 from app.extensions import db
 from app.solicitations.models import Category, ProcurementCategory
 
-# Letters, digits and . _ - (the number is part of the page's address); "register" is a page.
+# Letters, digits and . _ - (the number is part of the page's address); "register" and "links" are pages.
 NUMBER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")
-RESERVED_NUMBERS = frozenset({"register"})
+RESERVED_NUMBERS = frozenset({"register", "links"})
 MAX_PRICE_LINES = 2000
 MAX_DOCUMENTS = 10
 # The facts' lead-agency types -> the nearest type of our agency directory (the facts keep the
@@ -179,9 +180,11 @@ def check_number(number: str) -> None:
 
 
 def _lead_agency(registration: Registration) -> Organization:
-    """The directory's agency of that name and state, or a new one (without users)."""
+    """The directory's agency of that name and state, or a new one (without users). Stand-ins are
+    never matched: they hold another registration's names for a member that was asked."""
     found = db.session.scalar(select(Organization).where(
         Organization.kind == OrganizationKind.AGENCY, Organization.state == registration.lead_agency_state,
+        Organization.stand_in.is_(False),
         func.lower(Organization.name) == registration.lead_agency_name.lower()).order_by(Organization.id))
     if found is not None:
         return found
@@ -205,6 +208,15 @@ def _vendor(registration: Registration) -> Organization:
     return vendor
 
 
+def _unasked(actor: User, found: Organization, *, name: str, state: str) -> tuple[Organization, bool]:
+    """What the contract points at: the organization found, when no one is there to ask (a directory
+    entry) or it is the registrant's own; otherwise a stand-in with the names as given, and the
+    member is asked (True)."""
+    if found.id == actor.organization_id or not links.is_member(found):
+        return found, False
+    return links.stand_in_for(found, name=name, state=state), True
+
+
 def register_contract(actor: User, registration: Registration) -> Contract:
     if not can_register_contracts(actor):
         raise NotPermitted("Only cooperative administrators register contracts awarded elsewhere.")
@@ -218,9 +230,14 @@ def register_contract(actor: User, registration: Registration) -> Contract:
     categories = list(db.session.scalars(select(Category).where(Category.id.in_(registration.category_ids)))) \
         if registration.category_ids else []
     awarded_on = registration.award_date or registration.effective_on
+    named_agency, named_vendor = _lead_agency(registration), _vendor(registration)
+    agency, ask_agency = _unasked(actor, named_agency, name=registration.lead_agency_name,
+                                  state=registration.lead_agency_state)
+    vendor, ask_vendor = _unasked(actor, named_vendor, name=registration.vendor_name,
+                                  state=registration.vendor_state)
     contract = Contract(
         number=registration.number, source=ContractSource.REGISTRANT, registered_by_id=actor.id,
-        registered_facts=facts, agency=_lead_agency(registration), vendor=_vendor(registration),
+        registered_facts=facts, agency=agency, vendor=vendor,
         title=registration.title, summary=registration.summary,
         procurement_category=registration.procurement_category, categories=categories,
         effective_on=registration.effective_on, expires_on=registration.expires_on,
@@ -238,6 +255,10 @@ def register_contract(actor: User, registration: Registration) -> Contract:
             title=upload.filename, filename=upload.filename, content_type=upload.content_type, size=stored.size,
             sha256=stored.sha256, storage_key=stored.key, public=True, uploaded_by_id=actor.id))
     index_contract(contract)  # flushes: the contract, its documents and lines have ids
+    if ask_agency:
+        links.ask_member(contract, LinkRole.LEAD_AGENCY, named_agency, agency, actor)
+    if ask_vendor:
+        links.ask_member(contract, LinkRole.VENDOR, named_vendor, vendor, actor)
     refresh_eligibility(contract)
     record(REGISTERED_ACTION, actor=actor, obj=contract, organization_id=actor.organization_id, data={
         "number": contract.number, "title": contract.title, "lead_agency": contract.agency.name,

@@ -113,6 +113,14 @@ def test_chain_verifies_after_real_actions(app, client, make_user, runner):
         "password": "a long enough passphrase", "confirm": "a long enough passphrase",
     })
     assert response.status_code == 302, response.get_data(as_text=True)
+    # The account is made through the link e-mailed to the address.
+    from app.notifications.models import OutboxMessage
+    from tests.accounts.helpers import link_token
+
+    with app.app_context():
+        body = db.session.scalar(select(OutboxMessage.body_text).where(OutboxMessage.kind == "registration_confirm"))
+    confirm_url = "/accounts/register/confirm/" + link_token(body, "/accounts/register/confirm/")
+    assert client.submit(confirm_url).status_code == 302
     actions = [e.action for e in _chain(app)]
     for expected in ("auth.login_failed", "auth.login", "user.profile_updated", "auth.logout",
                      "vendor.registered"):

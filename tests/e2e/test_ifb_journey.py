@@ -105,7 +105,7 @@ def test_an_ifb_from_draft_to_contract_and_a_registered_contract_used_in_another
 
     # ----------------------------------------------------------------- vendors register and bid
     for index, (page, (business, ein, person, email, prices)) in enumerate(zip(vendors, VENDORS, strict=True)):
-        register_vendor(pages, page, business, ein, person, email, VENDOR_PASSWORD, city="Richmond", state="VA",
+        register_vendor(pages, page, business, ein, person, email, VENDOR_PASSWORD, server=server, city="Richmond", state="VA",
                         zip_code="23219", shot="ifb-02-vendor-register" if index == 0 else None)
         if index == 0:
             pages.audit(page)  # the new vendor's dashboard

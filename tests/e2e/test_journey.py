@@ -92,7 +92,7 @@ def test_the_whole_lifecycle(server, pages, tmp_path):
 
     # ----------------------------------------------------------------- vendors register and find it
     for page, (business, ein, person, email, _prices) in zip(vendors, VENDORS, strict=True):
-        register_vendor(pages, page, business, ein, person, email, VENDOR_PASSWORD, city="Roanoke", state="VA",
+        register_vendor(pages, page, business, ein, person, email, VENDOR_PASSWORD, server=server, city="Roanoke", state="VA",
                         zip_code="24011", shot="04-vendor-register" if page is vendors[0] else None)
     first = vendors[0]
     first.get_by_role("link", name="Solicitations", exact=True).click()
