@@ -51,6 +51,37 @@ def test_login_post_with_wrong_csrf_token_is_refused(app, client, make_user):
     assert _events(app) == []
 
 
+def _post_rules(app) -> list[str]:
+    """Every URL that takes a POST from a browser, its arguments filled (the API is exempt: it
+    reads no cookies)."""
+    adapter = app.url_map.bind("localhost")
+    urls = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if "POST" not in rule.methods or rule.rule.startswith("/api/"):
+            continue
+        values = {}
+        for name, converter in rule._converters.items():
+            choices = getattr(converter, "items", None)  # any(...): one of its words
+            values[name] = (1 if type(converter).__name__ == "IntegerConverter"
+                            else next(iter(choices)) if choices else "X")
+        urls.append(adapter.build(rule.endpoint, values, method="POST"))
+    return urls
+
+
+@pytest.mark.parametrize("roles", [(Role.AGENCY_ADMIN, Role.PROCUREMENT_OFFICER), (Role.VENDOR_ADMIN,), (Role.ADMIN,)],
+                         ids=["agency", "vendor", "platform"])
+def test_every_form_needs_the_csrf_token(app, client, login_as, roles):
+    """CSRF on every form: a POST without the token is refused before any view runs."""
+    login_as(*roles)
+    urls = _post_rules(app)
+    assert len(urls) > 50
+    before = _events(app)
+    for url in urls:
+        response = client.post(url, data={"title": "forged"})
+        assert response.status_code == 400, url
+    assert _events(app) == before and _signed_in(client)
+
+
 def test_logout_without_csrf_token_is_refused(app, client, login_as):
     login_as(Role.PROCUREMENT_OFFICER)
     response = client.post("/accounts/logout")
