@@ -1,7 +1,7 @@
 """Lead-agency staff pages: drafting, approval, publication, answers, addenda, notices, demand."""
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -14,7 +14,7 @@ from app.accounts.models import Organization
 from app.audit.services import record
 from app.core.errors import DomainError
 from app.core.files import check_upload
-from app.core.numbers import page_arg
+from app.core.numbers import NumberError, page_arg, read_decimal
 from app.core.permissions import forbid_unless, get_or_404, roles_required
 from app.core.roles import AGENCY_STAFF, OrganizationKind, Role
 from app.core.storage import storage
@@ -323,20 +323,14 @@ def parse_quantities(solicitation: Solicitation, formdata: MultiDict) -> tuple[d
     quantities: dict[int, Decimal] = {}
     errors: dict[int, str] = {}
     for item in solicitation.items:
-        raw = (formdata.get(f"qty-{item.id}") or "").strip().replace(",", "")
-        if not raw:
+        raw = formdata.get(f"qty-{item.id}") or ""
+        if not raw.strip():
             continue
         try:
-            value = Decimal(raw)
-        except InvalidOperation:
-            errors[item.id] = "Enter a number, like 250."
-            continue
-        if not value.is_finite() or value < 0:
-            errors[item.id] = "Enter zero or a positive number."
-        elif value > MAX_QUANTITY:
-            errors[item.id] = f"Enter at most {MAX_QUANTITY:,}."
-        elif value.as_tuple().exponent < -3:
-            errors[item.id] = "Use at most three decimal places."
-        else:
-            quantities[item.id] = value
+            quantities[item.id] = read_decimal(raw, minimum=0, maximum=MAX_QUANTITY, places=3, what="quantity",
+                                               example="250")
+        except NumberError as refused:
+            errors[item.id] = {"format": "Enter a number, like 250.", "low": "Enter zero or a positive number.",
+                               "high": f"Enter at most {MAX_QUANTITY:,}.",
+                               "places": "Use at most three decimal places."}[refused.kind]
     return quantities, errors
