@@ -80,11 +80,11 @@ def staff_index():
 def new():
     form = NewSolicitationForm()
     if form.validate_on_submit():
-        solicitation = services.create_solicitation(current_user, type_=SolicitationType(form.type.data),
-                                                    title=form.title.data)
-        db.session.commit()
-        flash(f"Draft {solicitation.number} created. Fill in the details and save.", "success")
-        return redirect(url_for("solicitations.edit", solicitation_id=solicitation.id))
+        done = commit_or_flash(lambda: services.create_solicitation(
+            current_user, type_=SolicitationType(form.type.data), title=form.title.data),
+            lambda created: f"Draft {created.number} created. Fill in the details and save.", form=form)
+        if done:
+            return redirect(url_for("solicitations.edit", solicitation_id=done.value.id))
     return render_template("solicitations/new.html", form=form)
 
 
