@@ -25,7 +25,7 @@ class ParsedPrices:
 def parse_unit_price(text: str) -> Decimal | None:
     """'' -> None (no price offered); '1,234.50' or '$1234.5' -> Decimal. Raises ValueError with
     the reason in plain words."""
-    if not text.strip():
+    if not text.strip().removeprefix("$").strip():
         return None
     return read_decimal(text, minimum=0, maximum=MAX_UNIT_PRICE, places=4, what="price", dollar=True,
                         example="1234.50")

@@ -180,4 +180,8 @@ class WholeNumberField(NumberField):
 
     def __init__(self, label: str | None = None, validators: list | None = None, *, minimum: int = 0,
                  maximum: int, **kwargs: object) -> None:
+        kwargs.setdefault("range_message", f"Enter a whole number from {minimum:,} to {maximum:,}.")
         super().__init__(label, validators, minimum=minimum, maximum=maximum, places=0, **kwargs)
+
+    def refusal(self, refused: NumberError) -> str:
+        return self.message if refused.kind == "places" else super().refusal(refused)

@@ -42,7 +42,7 @@ def page_arg(name: str = "page") -> int:
 # ----------------------------------------------------------------------------- amounts and quantities
 # Decimal() itself reads "NaN", "sNaN", "Infinity", "1e400", "１２" and "٣", and "1,2,3".replace(",", "")
 # is 123: so a number is matched as text first, and only then handed to Decimal.
-DECIMAL_TEXT = re.compile(r"(?P<minus>-)?(?P<dollar>\$)?(?P<whole>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?"
+DECIMAL_TEXT = re.compile(r"(?P<minus>-)?(?P<dollar>\$ *)?(?P<minus2>-)?(?P<whole>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?"
                           r"(?:\.(?P<fraction>[0-9]*))?")
 MAX_TEXT = 40  # far more characters than any amount a column below holds
 
@@ -84,16 +84,18 @@ def read_decimal(text: object, *, minimum: Decimal | int, maximum: Decimal | int
         raise NumberError(f"enter the {what}", "missing")
     match = DECIMAL_TEXT.fullmatch(typed) if len(typed) <= MAX_TEXT else None
     if not match or not (match["whole"] or match["fraction"]) or (match["dollar"] and not dollar):
-        raise NumberError(f"“{typed[:30]}” is not a number; enter {_article(what)} {what} like {example}", "format")
+        raise NumberError(f"“{typed[:40]}” is not a number; enter {_article(what)} {what} like {example}", "format")
     digits = (match["whole"] or "0").replace(",", "") + (f".{match['fraction']}" if match["fraction"] else "")
-    value = Decimal(f"{match['minus'] or ''}{digits}")
+    if match["minus"] and match["minus2"]:
+        raise NumberError(f"“{typed[:40]}” is not a number; enter {_article(what)} {what} like {example}", "format")
+    value = Decimal(f"{match['minus'] or match['minus2'] or ''}{digits}")
     step = Decimal(1).scaleb(-places)
     if value < minimum:
         raise NumberError(f"{_article(what)} {what} cannot be negative" if minimum == 0
                           else f"the {what} must be more than zero" if minimum == step
                           else f"the {what} must be at least {_plain(Decimal(minimum))}", "low")
     if value > maximum:
-        raise NumberError(f"the {what} is too large (at most {_plain(Decimal(maximum))})", "high")
+        raise NumberError(f"the {what} is too large", "high")
     if value != value.quantize(step):  # 0.001 for cents, 1e-30: refused, never rounded to 0
         raise NumberError(f"use at most {places} decimal place{'s' if places != 1 else ''}"
                           if places else f"the {what} must be a whole number", "places")
