@@ -23,7 +23,7 @@ from app.bids.pricefiles import parse_unit_price
 from app.contracts.models import Contract, Participation, ParticipationStatus, Purchase
 from app.contracts.participation import agency_today
 from app.core.errors import DomainError, NotPermitted
-from app.core.numbers import read_decimal
+from app.core.numbers import NumberError, read_decimal
 from app.core.roles import AGENCY_STAFF, Role
 from app.extensions import db
 
@@ -51,8 +51,12 @@ class RecordedPurchase:
 # ----------------------------------------------------------------------------- parsing
 def parse_amount(text: str | None) -> Decimal:
     """'1,234.50' or '$1234.5' -> Decimal('1234.50'); ValueError says why not, in plain words."""
-    return read_decimal(text, minimum=CENTS, maximum=MAX_AMOUNT, places=2, dollar=True,
-                        example="1,234.50").quantize(CENTS)
+    try:
+        return read_decimal(text, minimum=CENTS, maximum=MAX_AMOUNT, places=2, dollar=True).quantize(CENTS)
+    except NumberError as refused:
+        if refused.kind == "format":
+            raise ValueError(f"“{text.strip()[:30]}” is not an amount; write it like 1234.50") from None
+        raise ValueError(f"{refused} (cents)" if refused.kind == "places" else str(refused)) from None
 
 
 def parse_quantity(text: str | None) -> Decimal:

@@ -202,8 +202,9 @@ def parse_discount_tiers(text: str) -> list[dict[str, str]]:
             percent = read_decimal(percent_text.strip().removesuffix("%"), minimum=Decimal("0.01"),
                                    maximum=Decimal("99.99"), places=2, what="percent off", example="2")
         except NumberError as refused:
-            raise DomainError(f"Line {number}: {refused} (a tier is “minimum order amount: percent off”, "
-                              "e.g. 50000: 2).", field="volume_discounts") from None
+            raise DomainError(f"Line {number}: write a tier as “minimum order amount: percent off”, e.g. 50000: 2."
+                              if refused.kind in ("format", "missing") else f"Line {number}: {refused}.",
+                              field="volume_discounts") from None
         tiers.append({"min_amount": str(amount.quantize(Decimal("0.01"))), "percent": str(percent.normalize())})
     amounts = [Decimal(t["min_amount"]) for t in tiers]
     if len(set(amounts)) != len(amounts):

@@ -88,7 +88,8 @@ def change(number: str, action: str):
             ceiling = read_decimal(raw, minimum=Decimal("0.01"), maximum=MAX_MONEY, places=2, what="new ceiling",
                                    dollar=True, example="2,500,000.00") if raw.strip() else None
         except NumberError as refused:
-            raise DomainError(f"{str(refused)[0].upper()}{str(refused)[1:]}.", field="new_ceiling") from None
+            raise DomainError("Enter the new ceiling as an amount, like 2,500,000.00." if refused.kind == "format"
+                              else f"{str(refused)[0].upper()}{str(refused)[1:]}.", field="new_ceiling") from None
         return services.amend(current_user, contract, request.form.get("description", ""), ceiling)
 
     commit_or_flash(change_contract, "Renewal recorded." if action == "renew" else "Amendment recorded.")

@@ -135,7 +135,7 @@ class NumberField(Field):
             return self.raw_data[0]
         if self.data is None:
             return ""
-        return f"{Decimal(self.data).normalize():f}"
+        return f"{Decimal(self.data):.{self.places}f}"
 
 
 class MoneyField(NumberField):
@@ -148,12 +148,6 @@ class MoneyField(NumberField):
                  minimum: Decimal | int = Decimal("0.01"), maximum: Decimal | int = MAX_MONEY, places: int = 2,
                  **kwargs: object) -> None:
         super().__init__(label, validators, minimum=minimum, maximum=maximum, places=places, **kwargs)
-
-    def _value(self) -> str:
-        if self.raw_data or self.data is None:
-            return super()._value()
-        shown = max(2, min(self.places, -Decimal(self.data).normalize().as_tuple().exponent))
-        return f"{Decimal(self.data):.{shown}f}"
 
 
 class QuantityField(NumberField):

@@ -115,7 +115,7 @@ def _parse_sheet(s: Solicitation, bids: list[Bid], criteria: list[EvaluationCrit
             try:
                 points = read_decimal(raw, minimum=0, maximum=c.points, places=2, what="points", example="12.5")
             except NumberError as refused:
-                errors[name] = (f"From 0 to {c.points.normalize():f}." if refused.kind == "range"
+                errors[name] = (f"From 0 to {c.points.normalize():f}." if refused.kind in ("low", "high")
                                 else "Enter a number with at most 2 decimals." if refused.kind == "places"
                                 else "Enter a number.")
                 continue
@@ -178,7 +178,8 @@ def consensus(solicitation_id: int):
             points = read_decimal(typed["points"], minimum=0, maximum=MAX_POINTS, places=2,
                                   what="consensus points", example="12.5")
         except NumberError as refused:
-            raise DomainError(f"{str(refused)[0].upper()}{str(refused)[1:]}.", field="points") from None
+            raise DomainError("Enter the consensus points as a number." if refused.kind == "format"
+                              else f"{str(refused)[0].upper()}{str(refused)[1:]}.", field="points") from None
         services.record_consensus(current_user, s, bid, criterion, points, typed["reason"])
 
     done = commit_or_flash(record, f"Consensus recorded for {bid.vendor.name}, {criterion.name}.",
