@@ -97,13 +97,14 @@ def _init_extensions(app: Flask) -> None:
         return response
 
     from app.accounts.models import User
+    from app.core.numbers import parse_id
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
         ident, _, token = user_id.partition(":")
-        if not ident.isdigit() or not token:
+        if parse_id(ident) is None or not token:
             return None
-        user = db.session.get(User, int(ident))
+        user = db.session.get(User, parse_id(ident))
         if user is None or not user.active or not user.session_token_matches(token):
             return None
         return user

@@ -14,6 +14,7 @@ from app.accounts.forms import (
     VendorSettingsForm,
 )
 from app.accounts.models import AgencyType, Invitation, Organization, User
+from app.core.errors import DomainError
 from app.core.numbers import page_arg
 from app.core.permissions import forbid_unless, get_or_404, roles_required
 from app.core.roles import OrganizationKind, Role
@@ -113,7 +114,9 @@ def _edit_organization(org: Organization):
         if "short_code" in fields:
             fields["short_code"] = fields["short_code"] or None
         if commit_or_flash(lambda: services.update_organization(current_user, org, **fields),
-                           "Organization details saved.", form=form):
+                           "Organization details saved.", form=form, on_conflict=DomainError(
+                               "Another organization took this value a moment ago; choose another.",
+                               field="short_code" if fields.get("short_code") else "tax_id")):
             return redirect(url_for("accounts.organization_settings")
                             if org.id == current_user.organization_id
                             else url_for("accounts.organization_detail", org_id=org.id))

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import (
     DataRequired,
     EqualTo,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     Regexp,
 )
@@ -15,6 +14,7 @@ from wtforms.validators import (
 from app.accounts.models import AgencyType
 from app.core.forms import (
     MultiCheckboxField,
+    WholeNumberField,
     email_field,
     new_password_field,
     state_field,
@@ -99,16 +99,16 @@ class AgencyFields:
                     Regexp(r"^[A-Z0-9]+$", message="Use capital letters and digits only, like ACPS.")],
         description="Prefix for solicitation numbers, like ACPS.",
     )
-    enrollment = IntegerField("Student enrollment", validators=[Optional(), NumberRange(min=0, max=5_000_000)],
+    enrollment = WholeNumberField("Student enrollment", maximum=5_000_000, validators=[Optional()],
                               description="School districts: for per-student figures.")
-    population = IntegerField("Population served", validators=[Optional(), NumberRange(min=0, max=50_000_000)])
+    population = WholeNumberField("Population served", maximum=50_000_000, validators=[Optional()])
 
 
 class AgencySettingsForm(AgencyFields, FlaskForm):
-    protest_period_days = IntegerField(
-        "Protest period (calendar days)",
-        validators=[InputRequired(message="Enter the number of days bidders have to protest."),
-                    NumberRange(min=1, max=60, message="Enter a number of days from 1 to 60.")],
+    protest_period_days = WholeNumberField(
+        "Protest period (calendar days)", minimum=1, maximum=60,
+        message="Enter a number of days from 1 to 60.", range_message="Enter a number of days from 1 to 60.",
+        validators=[InputRequired(message="Enter the number of days bidders have to protest.")],
         description="Days bidders have to protest a notice of intent to award, where your state's rules "
                     "in CoopBid do not set the period.")
     submit = SubmitField("Save")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 
@@ -23,6 +24,7 @@ from app.core.errors import DomainError, NotPermitted
 from app.core.roles import OrganizationKind, Role
 from app.extensions import db
 from app.notifications.services import send_email
+from app.solicitations.models import Solicitation
 
 
 def _token() -> tuple[str, str]:
@@ -81,6 +83,7 @@ def create_agency(
         select(Organization.id).where(Organization.short_code == short_code)
     ):
         raise DomainError("This short code is taken by another agency.", field="short_code")
+    check_short_code(short_code, None)
     org = Organization(
         kind=OrganizationKind.AGENCY,
         name=name.strip(),
@@ -329,6 +332,20 @@ def set_active(actor: User, user: User, active: bool) -> None:
            organization_id=org.id)
 
 
+def check_short_code(code: str | None, org_id: int | None) -> None:
+    """A short code begins an agency's solicitation numbers (ACPS-RFP-2027-001), which are unique
+    platform-wide: refuse one that would repeat another agency's numbers, past or to come."""
+    if not code:
+        return
+    if re.fullmatch(r"AG[0-9]+", code):  # the prefix of agencies without a short code (AG12-RFP-...)
+        raise DomainError("Codes like AG12 begin the solicitation numbers of agencies without a short code; "
+                          "choose another.", field="short_code")
+    if db.session.scalar(select(Solicitation.id).where(Solicitation.number.startswith(f"{code}-", autoescape=True),
+                                                       Solicitation.agency_id != org_id).limit(1)):
+        raise DomainError("Another agency's solicitation numbers already begin with this code; choose another.",
+                          field="short_code")
+
+
 def update_organization(actor: User, org: Organization, **fields: object) -> None:
     if not org.can_manage(actor):
         raise NotPermitted("You cannot edit this organization.")
@@ -337,6 +354,8 @@ def update_organization(actor: User, org: Organization, **fields: object) -> Non
         if value and db.session.scalar(select(Organization.id).where(
                 getattr(Organization, unique) == value, Organization.id != org.id)):
             raise DomainError("Another organization already uses this value.", field=unique)
+    if fields.get("short_code") != org.short_code:
+        check_short_code(fields.get("short_code"), org.id)
     changed = {}
     for key, value in fields.items():
         if getattr(org, key) != value:

@@ -13,6 +13,7 @@ from app.awards import services
 from app.awards.models import Protest
 from app.bids.models import Bid
 from app.core import clock
+from app.core.numbers import parse_id
 from app.core.web import commit_or_flash
 from app.core.permissions import forbid_unless, get_or_404, roles_required
 from app.core.roles import AGENCY_STAFF, Role
@@ -65,7 +66,7 @@ def recommend(solicitation_id: int):
     s = _load_staff(solicitation_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    typed = {"bids": [int(v) for v in request.form.getlist("bid") if v.isdigit()],
+    typed = {"bids": [i for i in map(parse_id, request.form.getlist("bid")) if i is not None],
              "justification": request.form.get("justification", "")}
     done = commit_or_flash(lambda: services.recommend_award(current_user, s, typed["bids"], typed["justification"]),
                            "Recommendation recorded; an approver must approve it.", show_refusal=False)

@@ -4,8 +4,9 @@ row is refused with a message that names the row and the problem."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from app.core.numbers import parse_whole, read_decimal
 from app.solicitations.models import Solicitation
 from app.solicitations.pricesheet_files import HEADERS, read_template, template_csv, template_xlsx
 
@@ -24,22 +25,10 @@ class ParsedPrices:
 def parse_unit_price(text: str) -> Decimal | None:
     """'' -> None (no price offered); '1,234.50' or '$1234.5' -> Decimal. Raises ValueError with
     the reason in plain words."""
-    cleaned = text.strip().replace(",", "").removeprefix("$").strip()
-    if not cleaned:
+    if not text.strip().removeprefix("$").strip():
         return None
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite():  # NaN and Infinity parse, but are no price
-        raise ValueError(f"“{text.strip()[:40]}” is not a number; enter a price like 1234.50")
-    if value < 0:
-        raise ValueError("a price cannot be negative")
-    if value > MAX_UNIT_PRICE:
-        raise ValueError("the price is too large")
-    if value.as_tuple().exponent < -4:
-        raise ValueError("use at most 4 decimal places")
-    return value
+    return read_decimal(text, minimum=0, maximum=MAX_UNIT_PRICE, places=4, what="price", dollar=True,
+                        example="1234.50")
 
 
 def parse_price_file(s: Solicitation, filename: str, data: bytes) -> ParsedPrices:
@@ -54,11 +43,10 @@ def parse_price_file(s: Solicitation, filename: str, data: bytes) -> ParsedPrice
         if not any(row):
             continue
         row = (row + [""] * len(HEADERS))[:len(HEADERS)]
-        line_text = row[0].removesuffix(".0")
-        if not line_text.isdigit() or int(line_text) not in items:
+        line = parse_whole(row[0].removesuffix(".0"))
+        if line not in items:
             result.errors.append(f"Row {row_number}: line “{row[0][:20]}” is not a line of this price sheet.")
             continue
-        line = int(line_text)
         if line in seen:
             result.errors.append(f"Row {row_number}: line {line} appears twice.")
             continue

@@ -9,22 +9,20 @@ from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    DecimalField,
     FileField,
-    IntegerField,
     MultipleFileField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.compliance.facts import AWARD_BASES, LEAD_AGENCY_TYPES, NOTICE_MEDIA, SOLICITATION_METHODS
 from app.contracts.registration import MAX_DOCUMENTS, Registration, check_facts, check_number, parse_price_list
 from app.core.errors import DomainError
 from app.core.files import CheckedUpload, check_upload, read_upload
-from app.core.forms import MultiCheckboxField, state_field, validate_ein
+from app.core.forms import MoneyField, MultiCheckboxField, NumberField, WholeNumberField, state_field, validate_ein
 from app.core.geo import US_STATES
 from app.solicitations.models import ProcurementCategory
 
@@ -69,13 +67,11 @@ class RegistrationForm(FlaskForm):
     effective_on = DateField("Effective on", validators=[InputRequired(message="Enter the date it took effect.")])
     expires_on = DateField("Expires on", validators=[InputRequired(message="Enter the date it expires.")],
                            description="The end of the current term.")
-    renewal_options = IntegerField("Renewal options left", default=0,
-                                   validators=[InputRequired(message="Enter a number (0 for none)."),
-                                               NumberRange(min=0, max=10)])
-    renewal_term_years = IntegerField("Years per renewal", default=1, validators=[InputRequired(),
-                                                                                NumberRange(min=1, max=5)])
-    ceiling_value = DecimalField("Ceiling (USD, optional)", places=2, validators=[
-        Optional(), NumberRange(min=Decimal("0.01"), max=MAX_CEILING, message="Enter a positive amount.")])
+    renewal_options = WholeNumberField("Renewal options left", default=0, maximum=10,
+                                       validators=[InputRequired(message="Enter a number (0 for none).")])
+    renewal_term_years = WholeNumberField("Years per renewal", default=1, minimum=1, maximum=5,
+                                          validators=[InputRequired()])
+    ceiling_value = MoneyField("Ceiling (USD, optional)", maximum=MAX_CEILING, validators=[Optional()])
     cooperative_clause = SelectField("Does the solicitation let other public agencies use the contract?",
                                      choices=[("yes", "Yes, it has a cooperative clause"), ("no", "No")],
                                      validators=[DataRequired()])
@@ -90,10 +86,10 @@ class RegistrationForm(FlaskForm):
     bid_opening = DateField("Bid opening", validators=[Optional()])
     sealed_bids = SelectField("Sealed bids", choices=YES_NO_UNKNOWN, validators=[Optional()])
     public_opening = SelectField("Bids opened in public", choices=YES_NO_UNKNOWN, validators=[Optional()])
-    bids_received = IntegerField("Bids received", validators=[Optional(), NumberRange(min=0, max=10_000)])
+    bids_received = WholeNumberField("Bids received", maximum=10_000, validators=[Optional()])
     award_date = DateField("Award date", validators=[Optional()])
-    lead_distance_miles = DecimalField("Lead agency's distance (miles, optional)", places=1,
-                                       validators=[Optional(), NumberRange(min=0, max=10_000)],
+    lead_distance_miles = NumberField("Lead agency's distance (miles, optional)", places=1, maximum=10_000,
+                                      message="Enter a distance in miles, like 12.5.", validators=[Optional()],
                                        description="Some states limit cooperative purchases by distance.")
     # Price list and documents
     price_list = TextAreaField("Price list", validators=[Optional()], render_kw={"rows": 6},

@@ -13,6 +13,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from app.compliance.findings import ATTESTATION_QUESTIONS
 from app.contracts.purchases import parse_amount, parse_day, parse_price, parse_quantity
 from app.core.forms import MultiCheckboxField
+from app.core.numbers import parse_id, parse_whole
 from app.solicitations.models import ProcurementCategory
 
 FUNDING_CHOICES = [("local", "Local funds"), ("state", "State funds"), ("federal", "Federal funds (grants)"),
@@ -113,14 +114,14 @@ class CheckForm(FlaskForm):
 
     def validate_notice_of_intent_days_before_meeting(self, field: Field) -> None:
         text = (field.data or "").strip()
-        if text and (not text.isdigit() or int(text) > 3650):
+        if text and parse_whole(text, maximum=3650) is None:
             raise ValidationError("Enter a whole number of days, 0 or more.")
 
     def attestations(self) -> dict[str, bool | int | None]:
         answers: dict[str, bool | int | None] = {key: ANSWERS.get(getattr(self, key).data)
                                                  for key in ATTESTATION_QUESTIONS}
-        days = (self.notice_of_intent_days_before_meeting.data or "").strip()
-        answers["notice_of_intent_days_before_meeting"] = int(days) if days.isdigit() else None
+        answers["notice_of_intent_days_before_meeting"] = parse_whole(self.notice_of_intent_days_before_meeting.data,
+                                                                      maximum=3650)
         return answers
 
     def fill_from(self, facts: dict) -> None:
@@ -175,10 +176,11 @@ class ItemForm(FlaskForm):
             return None
         if not all(cells):
             raise ValueError("Give the line, quantity and unit price together (or leave the row empty).")
-        if not cells[0].isdigit():
+        line = parse_id(cells[0])
+        if line is None:
             raise ValueError("Choose a line of the price list.")
         try:
-            return int(cells[0]), parse_quantity(cells[1]), parse_price(cells[2])
+            return line, parse_quantity(cells[1]), parse_price(cells[2])
         except ValueError as exc:
             raise ValueError(f"{str(exc)[0].upper()}{str(exc)[1:]}.") from None
 

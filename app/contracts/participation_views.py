@@ -12,7 +12,7 @@ from app.contracts import participation as services
 from app.contracts.models import ComplianceCheck, Contract, Participation
 from app.contracts.participation_forms import ActionDoneForm, CheckForm, JoinForm
 from app.core.errors import DomainError
-from app.core.numbers import id_arg
+from app.core.numbers import id_arg, parse_id
 from app.core.permissions import forbid_unless, roles_required
 from app.core.roles import AGENCY_STAFF, Role
 from app.core.web import commit_or_flash, show_domain_error
@@ -112,7 +112,7 @@ def record_action(number: str):
     if not form.validate_on_submit():
         flash(next(iter(form.note.errors), "The form expired; send it again."), "danger")
         return redirect(url_for("participation.check", number=number, _anchor="report"))
-    check_ = db.session.get(ComplianceCheck, int(form.check_id.data)) if (form.check_id.data or "").isdigit() else None
+    check_ = db.session.get(ComplianceCheck, parse_id(form.check_id.data) or 0)
     # Another agency's check, or one of another contract, does not exist for this page.
     if check_ is None or check_.contract_id != contract.id or check_.agency_id != current_user.organization_id:
         abort(404)
@@ -148,7 +148,7 @@ def join(number: str):
     forbid_unless(current_user.has_role(Role.AGENCY_ADMIN))
     if not form.validate_on_submit():
         return _render_join(contract, form, 422)
-    check_ = db.session.get(ComplianceCheck, int(form.check_id.data)) if (form.check_id.data or "").isdigit() else None
+    check_ = db.session.get(ComplianceCheck, parse_id(form.check_id.data) or 0)
     if check_ is None:
         show_domain_error(form, DomainError("Run the compliance check first; joining rests on its verdict."))
         return _render_join(contract, form, 422)

@@ -24,6 +24,7 @@ from app.contracts.models import Contract, Purchase
 from app.contracts.purchases import (ItemInput, can_record, parse_amount, parse_day, parse_price, parse_quantity,
                                      record_purchase)
 from app.core.errors import DomainError, NotPermitted
+from app.core.numbers import parse_id
 from app.core.spreadsheets import csv_writer
 
 CSV_HEADERS = ("po_number", "ordered_on", "amount", "line", "quantity", "unit_price")
@@ -119,9 +120,10 @@ def _parse_row(number: int, cells: list[str]) -> _Row:
         if any(item_cells):
             if not all(item_cells):
                 raise ValueError("give the price-list line, quantity and unit price together (or none of them)")
-            if not values["line"].isdigit():
+            line = parse_id(values["line"])
+            if line is None:
                 raise ValueError(f"the price-list line “{values['line'][:20]}” is not a line number")
-            row.item = ItemInput(int(values["line"]), parse_quantity(values["quantity"]),
+            row.item = ItemInput(line, parse_quantity(values["quantity"]),
                                  parse_price(values["unit_price"]))
     except ValueError as exc:
         row.error = str(exc)

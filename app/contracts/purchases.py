@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +23,7 @@ from app.bids.pricefiles import parse_unit_price
 from app.contracts.models import Contract, Participation, ParticipationStatus, Purchase
 from app.contracts.participation import agency_today
 from app.core.errors import DomainError, NotPermitted
+from app.core.numbers import NumberError, read_decimal
 from app.core.roles import AGENCY_STAFF, Role
 from app.extensions import db
 
@@ -50,35 +51,17 @@ class RecordedPurchase:
 # ----------------------------------------------------------------------------- parsing
 def parse_amount(text: str | None) -> Decimal:
     """'1,234.50' or '$1234.5' -> Decimal('1234.50'); ValueError says why not, in plain words."""
-    cleaned = (text or "").strip().replace(",", "").removeprefix("$").strip()
-    if not cleaned:
-        raise ValueError("enter the amount")
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(f"“{cleaned[:30]}” is not an amount; write it like 1234.50") from None
-    if not value.is_finite():
-        raise ValueError(f"“{cleaned[:30]}” is not an amount; write it like 1234.50")
-    if value <= 0:
-        raise ValueError("the amount must be more than zero")
-    if value > MAX_AMOUNT:
-        raise ValueError("the amount is too large")
-    if value.as_tuple().exponent < -2:
-        raise ValueError("use at most 2 decimal places (cents)")
-    return value.quantize(CENTS)
+        return read_decimal(text, minimum=CENTS, maximum=MAX_AMOUNT, places=2, dollar=True).quantize(CENTS)
+    except NumberError as refused:
+        if refused.kind == "format":
+            raise ValueError(f"“{text.strip()[:30]}” is not an amount; write it like 1234.50") from None
+        raise ValueError(f"{refused} (cents)" if refused.kind == "places" else str(refused)) from None
 
 
 def parse_quantity(text: str | None) -> Decimal:
-    cleaned = (text or "").strip().replace(",", "")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(f"the quantity “{cleaned[:20]}” is not a number") from None
-    if not value.is_finite() or value <= 0:
-        raise ValueError("the quantity must be more than zero")
-    if value > MAX_QUANTITY or value.as_tuple().exponent < -3:
-        raise ValueError("the quantity is too large or has more than 3 decimals")
-    return value
+    return read_decimal(text, minimum=Decimal("0.001"), maximum=MAX_QUANTITY, places=3, what="quantity",
+                        example="12")
 
 
 def parse_price(text: str | None) -> Decimal:

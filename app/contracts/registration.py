@@ -8,7 +8,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
@@ -24,6 +24,7 @@ from app.contracts.registry import index_contract
 from app.core import clock
 from app.core.errors import DomainError, NotPermitted
 from app.core.files import CheckedUpload
+from app.core.numbers import NumberError, numeric_limit, read_decimal
 from app.core.roles import OrganizationKind, Role
 from app.core.storage import save_with_transaction
 from app.extensions import db
@@ -34,6 +35,7 @@ NUMBER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")
 RESERVED_NUMBERS = frozenset({"register", "links"})
 MAX_PRICE_LINES = 2000
 MAX_DOCUMENTS = 10
+MAX_LIST_PRICE = numeric_limit(14, 4)  # ContractLine.unit_price
 # The facts' lead-agency types -> the nearest type of our agency directory (the facts keep the
 # exact one; the directory entry only groups the registry's lead-agency filter).
 DIRECTORY_AGENCY_TYPE = {
@@ -157,11 +159,10 @@ def parse_price_list(text: str, csv_data: bytes | None = None) -> list[PriceLine
             raise DomainError(f"{where}: write a line as “description | unit | price”, e.g. "
                               "“Copy paper, case | case | 41.80”.", field=field_name)
         try:
-            price = Decimal(cells[2].replace("$", "").replace(",", ""))
-        except InvalidOperation:
-            raise DomainError(f"{where}: “{cells[2]}” is not a price.", field=field_name) from None
-        if not price.is_finite() or price < 0 or price >= Decimal("1e10"):
-            raise DomainError(f"{where}: the price must be 0 or more.", field=field_name)
+            price = read_decimal(cells[2], minimum=0, maximum=MAX_LIST_PRICE, places=4, what="price",
+                                 dollar=True, example="41.80")
+        except NumberError as refused:
+            raise DomainError(f"{where}: {refused}.", field=field_name) from None
         if len(cells[0]) > 300 or len(cells[1]) > 40:
             raise DomainError(f"{where}: the description may have 300 characters and the unit 40.",
                               field=field_name)

@@ -25,6 +25,7 @@ from app.contracts.models import (
 from app.core import clock
 from app.core.errors import DomainError, NotPermitted
 from app.core.files import check_upload
+from app.core.numbers import MAX_MONEY, NumberError, read_decimal
 from app.core.roles import Role
 from app.contracts.registry import index_contract
 from app.core.storage import save_with_transaction
@@ -191,16 +192,19 @@ def parse_discount_tiers(text: str) -> list[dict[str, str]]:
     for number, line in enumerate((text or "").splitlines(), start=1):
         if not line.strip():
             continue
-        amount_text, _, percent_text = line.partition(":")
-        try:
-            amount = Decimal(amount_text.replace(",", "").replace("$", "").strip())
-            percent = Decimal(percent_text.replace("%", "").strip())
-        except Exception:  # noqa: BLE001 (InvalidOperation and friends: any unreadable line)
+        amount_text, colon, percent_text = line.partition(":")
+        if not colon:
             raise DomainError(f"Line {number}: write a tier as “minimum order amount: percent off”, "
-                              "e.g. 50000: 2.", field="volume_discounts") from None
-        if not (amount.is_finite() and percent.is_finite()) or amount < 0 or not (0 < percent < 100):
-            raise DomainError(f"Line {number}: the amount must be 0 or more and the percent between 0 and 100.",
-                              field="volume_discounts")
+                              "e.g. 50000: 2.", field="volume_discounts")
+        try:
+            amount = read_decimal(amount_text, minimum=0, maximum=MAX_MONEY, places=2, what="minimum order amount",
+                                  dollar=True, example="50,000")
+            percent = read_decimal(percent_text.strip().removesuffix("%"), minimum=Decimal("0.01"),
+                                   maximum=Decimal("99.99"), places=2, what="percent off", example="2")
+        except NumberError as refused:
+            raise DomainError(f"Line {number}: write a tier as “minimum order amount: percent off”, e.g. 50000: 2."
+                              if refused.kind in ("format", "missing") else f"Line {number}: {refused}.",
+                              field="volume_discounts") from None
         tiers.append({"min_amount": str(amount.quantize(Decimal("0.01"))), "percent": str(percent.normalize())})
     amounts = [Decimal(t["min_amount"]) for t in tiers]
     if len(set(amounts)) != len(amounts):

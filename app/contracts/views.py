@@ -1,7 +1,7 @@
 """Contract pages: public (the award made public), and the lead agency's renewals and amendments."""
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -15,6 +15,7 @@ from app.contracts.participation_views import use_context
 from app.contracts.registry_views import vehicle_context
 from app.core.errors import DomainError
 from app.core.files import read_upload
+from app.core.numbers import MAX_MONEY, NumberError, read_decimal
 from app.core.web import commit_or_flash, send_verified
 from app.core.permissions import forbid_unless, roles_required
 from app.core.roles import Role
@@ -82,11 +83,13 @@ def change(number: str, action: str):
     def change_contract():
         if action == "renew":
             return services.renew(current_user, contract, request.form.get("note", ""))
-        raw = request.form.get("new_ceiling", "").replace(",", "").replace("$", "").strip()
+        raw = request.form.get("new_ceiling", "")
         try:
-            ceiling = Decimal(raw) if raw else None
-        except InvalidOperation:
-            raise DomainError("Enter the new ceiling as an amount, like 2500000.00.") from None
+            ceiling = read_decimal(raw, minimum=Decimal("0.01"), maximum=MAX_MONEY, places=2, what="new ceiling",
+                                   dollar=True, example="2,500,000.00") if raw.strip() else None
+        except NumberError as refused:
+            raise DomainError("Enter the new ceiling as an amount, like 2,500,000.00." if refused.kind == "format"
+                              else f"{str(refused)[0].upper()}{str(refused)[1:]}.", field="new_ceiling") from None
         return services.amend(current_user, contract, request.form.get("description", ""), ceiling)
 
     commit_or_flash(change_contract, "Renewal recorded." if action == "renew" else "Amendment recorded.")

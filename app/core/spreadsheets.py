@@ -24,6 +24,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from app.core.errors import DomainError
 from app.core.files import describe_size
+from app.core.numbers import parse_whole
 
 # ----------------------------------------------------------------------------- writing
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -73,7 +74,7 @@ MAX_UNPACKED_BYTES = 5 * 1024 * 1024
 # a heavily styled workbook has a few thousand.
 MAX_OTHER_ELEMENTS = 50_000
 _CHUNK = 64 * 1024
-_ROW_NUMBER = re.compile(r"[A-Z]*(\d+)$")
+_ROW_NUMBER = re.compile(r"[A-Z]*([0-9]+)$")
 
 
 class _Stop(Exception):
@@ -106,7 +107,7 @@ def _scan_part(source, *, max_rows: int, max_cells: int, other_budget: list[int]
             if local == "row":
                 state["rows"] += 1
                 number = attributes.get("r", "")
-                if state["rows"] > max_rows or (number.isdigit() and int(number) > max_rows):
+                if state["rows"] > max_rows or (parse_whole(number, maximum=10**30) or 0) > max_rows:
                     raise _Stop(refusals["rows"])
             elif local == "c":
                 state["cells"] += 1
@@ -114,7 +115,7 @@ def _scan_part(source, *, max_rows: int, max_cells: int, other_budget: list[int]
                     raise _Stop(refusals["cells"])
             elif local == "dimension":
                 match = _ROW_NUMBER.search(attributes.get("ref", "").upper())
-                if match and int(match.group(1)) > max_rows:
+                if match and (len(match.group(1)) > 9 or int(match.group(1)) > max_rows):
                     raise _Stop(refusals["rows"])
         elif root == "sst":
             if local == "si":

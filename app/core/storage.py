@@ -67,6 +67,12 @@ class StoredFileChanged(DomainError):
     status_code = 409
 
 
+class StoredFileMissing(StoredFileChanged):
+    """The stored file is gone: the document is not there to give (404), whatever the row says."""
+
+    status_code = 404
+
+
 class RecordedFile(Protocol):
     """A row that records a stored file: contract and solicitation documents, bid files."""
 
@@ -86,7 +92,7 @@ def read_verified(file: RecordedFile, *, decode: Callable[[bytes], bytes] | None
         raw = storage().read(file.storage_key)
     except (OSError, ValueError):
         current_app.logger.error("stored file %s of %s is missing from storage", file.storage_key, record)
-        raise StoredFileChanged(f"The stored file {file.filename} is missing from storage; it cannot be "
+        raise StoredFileMissing(f"The stored file {file.filename} is missing from storage; it cannot be "
                                 "given out.") from None
     try:
         data = decode(raw) if decode else raw

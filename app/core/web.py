@@ -51,16 +51,27 @@ class Outcome:
 
 
 def commit_or_flash(action: Callable[[], Any], success: str | Callable[[Any], str] | None = None, *,
-                    form: FlaskForm | None = None, show_refusal: bool = True) -> Outcome:
+                    form: FlaskForm | None = None, show_refusal: bool = True,
+                    on_conflict: DomainError | None = None) -> Outcome:
     """Run a service at the request boundary, the one place a view commits.
 
     Done: commit, and flash `success` (a sentence, or one made from the service's result).
     Refused: roll back and show why, beside the form's field it concerns or at the top of the page;
-    `show_refusal=False` when the page shows `Outcome.refusal` itself, with what was typed."""
+    `show_refusal=False` when the page shows `Outcome.refusal` itself, with what was typed.
+    `on_conflict`: the refusal when a unique constraint fails anyway (two requests taking the same
+    value at once, past the service's own check)."""
+    from sqlalchemy.exc import IntegrityError
+
     from app.extensions import db
 
     try:
         value = action()
+        if on_conflict is not None:
+            try:
+                db.session.flush()
+                db.session.commit()
+            except IntegrityError:
+                raise on_conflict from None
     except DomainError as exc:
         db.session.rollback()
         if show_refusal:

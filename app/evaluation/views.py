@@ -3,7 +3,6 @@ statement, then scores on one sheet; the chair closes scoring and records consen
 the results and the report (page and PDF)."""
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -13,7 +12,7 @@ from app.accounts.forms import ActionForm
 from app.accounts.models import User
 from app.bids.models import Bid
 from app.core.errors import DomainError
-from app.core.numbers import parse_id
+from app.core.numbers import NumberError, numeric_limit, parse_id, read_decimal
 from app.core.permissions import forbid_unless, roles_required
 from app.core.roles import AGENCY_STAFF, Role
 from app.core.web import commit_or_flash
@@ -26,6 +25,7 @@ from app.solicitations.models import EvaluationCriterion, Solicitation, Solicita
 from app.solicitations.staff_views import load_for_staff
 
 bp = Blueprint("evaluation", __name__)
+MAX_POINTS = numeric_limit(6, 2)  # ConsensusScore.points; the service checks the criterion's own maximum
 
 EVALUATION_STATUSES = (SolicitationStatus.OPENED, SolicitationStatus.UNDER_EVALUATION,
                        SolicitationStatus.INTENT_TO_AWARD, SolicitationStatus.AWARDED)
@@ -113,12 +113,11 @@ def _parse_sheet(s: Solicitation, bids: list[Bid], criteria: list[EvaluationCrit
             if not raw:
                 continue
             try:
-                points = Decimal(raw)
-            except InvalidOperation:
-                errors[name] = "Enter a number."
-                continue
-            if not points.is_finite() or points < 0 or points > c.points:
-                errors[name] = f"From 0 to {c.points.normalize():f}."
+                points = read_decimal(raw, minimum=0, maximum=c.points, places=2, what="points", example="12.5")
+            except NumberError as refused:
+                errors[name] = (f"From 0 to {c.points.normalize():f}." if refused.kind in ("low", "high")
+                                else "Enter a number with at most 2 decimals." if refused.kind == "places"
+                                else "Enter a number.")
                 continue
             entries.append((bid, c, points, comment))
     return entries, errors, typed
@@ -176,9 +175,11 @@ def consensus(solicitation_id: int):
 
     def record():
         try:
-            points = Decimal(typed["points"])
-        except InvalidOperation:
-            raise DomainError("Enter the consensus points as a number.", field="points") from None
+            points = read_decimal(typed["points"], minimum=0, maximum=MAX_POINTS, places=2,
+                                  what="consensus points", example="12.5")
+        except NumberError as refused:
+            raise DomainError("Enter the consensus points as a number." if refused.kind == "format"
+                              else f"{str(refused)[0].upper()}{str(refused)[1:]}.", field="points") from None
         services.record_consensus(current_user, s, bid, criterion, points, typed["reason"])
 
     done = commit_or_flash(record, f"Consensus recorded for {bid.vendor.name}, {criterion.name}.",

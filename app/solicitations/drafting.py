@@ -3,13 +3,14 @@ added at once from the price-sheet template (XLSX or CSV) or from pasted text. C
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from app.accounts.models import User
 from app.audit.services import record
 from app.core.errors import DomainError, NotPermitted
 from app.core.files import CheckedUpload
+from app.core.numbers import NumberError, read_decimal
 from app.core.storage import save_with_transaction
 from app.extensions import db
 from app.solicitations.forms import MAX_QUANTITY
@@ -70,22 +71,18 @@ class ParsedLines:
 
 
 def _quantity(text: str) -> Decimal:
-    cleaned = text.replace(",", "").strip()
-    if not cleaned:
-        raise ValueError("the estimated quantity is missing")
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite():
-        raise ValueError(f"the estimated quantity “{text[:20]}” is not a number; enter one like 250")
-    if value <= 0:
-        raise ValueError("the estimated quantity must be more than zero")
-    if value > MAX_QUANTITY:
-        raise ValueError(f"the estimated quantity may be at most {MAX_QUANTITY:,}")
-    if value.as_tuple().exponent < -3:
-        raise ValueError("use at most three decimal places in the estimated quantity")
-    return value
+        return read_decimal(text, minimum=Decimal("0.001"), maximum=MAX_QUANTITY, places=3,
+                            what="estimated quantity", example="250")
+    except NumberError as refused:
+        if refused.kind == "format":
+            raise ValueError(f"the estimated quantity “{text.strip()[:20]}” is not a number; enter one like 250") \
+                from None
+        if refused.kind == "high":
+            raise ValueError(f"the estimated quantity may be at most {MAX_QUANTITY:,}") from None
+        raise ValueError({"missing": "the estimated quantity is missing",
+                          "places": "use at most three decimal places in the estimated quantity"}
+                         .get(refused.kind, str(refused))) from None
 
 
 def _line(description: str, unit: str, quantity: str) -> dict[str, Any]:

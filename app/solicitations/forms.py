@@ -10,21 +10,19 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
-    DecimalField,
     FieldList,
     Form,
     FormField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.accounts.models import AgencyType
-from app.core.forms import MultiCheckboxField
+from app.core.forms import MoneyField, MultiCheckboxField, PercentField, QuantityField, WholeNumberField
 from app.core.geo import US_STATES
 from app.core.markdown import safe_markdown
 from app.solicitations.models import REQUIRED_DOCUMENT_TYPES, NoticeMedium, ProcurementCategory, SolicitationType
@@ -51,19 +49,16 @@ def _row_is_blank(form: Form) -> bool:
 class CriterionForm(Form):
     name = StringField("Criterion", validators=[Optional(), Length(max=120)])
     description = StringField("Description", validators=[Optional(), Length(max=500)])
-    points = DecimalField("Points", places=2, validators=[Optional(), NumberRange(min=Decimal("0.01"), max=100,
-                          message="Points must be between 0.01 and 100.")])
+    points = PercentField("Points", what="points", message="Enter the points as a number, like 40.",
+                          validators=[Optional()])
     is_price = BooleanField("Price criterion")
 
 
 class ItemForm(Form):
     description = StringField("Item", validators=[Optional(), Length(max=300)])
     unit = StringField("Unit", validators=[Optional(), Length(max=40)])
-    estimated_quantity = DecimalField("Estimated quantity", places=3,
-                                      validators=[Optional(), NumberRange(min=Decimal("0.001"),
-                                                  message="The quantity must be more than zero."),
-                                                  NumberRange(max=MAX_QUANTITY,
-                                                  message=f"Enter at most {MAX_QUANTITY:,}.")])
+    estimated_quantity = QuantityField("Estimated quantity", minimum=Decimal("0.001"), maximum=MAX_QUANTITY,
+                                       validators=[Optional()])
 
 
 class NoticeForm(Form):
@@ -95,19 +90,16 @@ class SolicitationForm(FlaskForm):
                              validators=[Optional(), Length(max=100_000), safe_markdown], render_kw={"rows": 8})
     categories = MultiCheckboxField("Categories", coerce=int,
                                     validators=[InputRequired(message="Choose at least one category.")])
-    estimated_value = DecimalField("Estimated value (USD)", places=2,
-                                   validators=[Optional(), NumberRange(min=0, message="The value cannot be negative."),
-                                               NumberRange(max=MAX_VALUE, message=f"Enter at most {MAX_VALUE:,}.")])
-    initial_term_years = IntegerField("Initial term (years)", default=1,
-                                      validators=[InputRequired(), NumberRange(min=1, max=10)])
-    renewal_options = IntegerField("Renewal options", default=0,
-                                   validators=[InputRequired(), NumberRange(min=0, max=10)])
-    renewal_term_years = IntegerField("Years per renewal", default=1,
-                                      validators=[InputRequired(), NumberRange(min=1, max=5)])
+    estimated_value = MoneyField("Estimated value (USD)", minimum=0, maximum=MAX_VALUE, what="value",
+                                 validators=[Optional()])
+    initial_term_years = WholeNumberField("Initial term (years)", default=1, minimum=1, maximum=10,
+                                          validators=[InputRequired()])
+    renewal_options = WholeNumberField("Renewal options", default=0, maximum=10, validators=[InputRequired()])
+    renewal_term_years = WholeNumberField("Years per renewal", default=1, minimum=1, maximum=5,
+                                          validators=[InputRequired()])
     required_documents = MultiCheckboxField("Required vendor documents",
                                             choices=list(REQUIRED_DOCUMENT_TYPES.items()))
-    bid_bond_percent = DecimalField("Bid bond (% of bid, blank for none)", places=2,
-                                    validators=[Optional(), NumberRange(min=Decimal("0.01"), max=100)])
+    bid_bond_percent = PercentField("Bid bond (% of bid, blank for none)", validators=[Optional()])
     # Cooperative terms
     procurement_category = SelectField(
         "Procurement category", choices=[(c.value, c.label) for c in ProcurementCategory],
@@ -121,8 +113,8 @@ class SolicitationForm(FlaskForm):
                                                choices=[(t.value, t.label) for t in AgencyType])
     eligible_states = StringField("Eligible states (two-letter codes, comma-separated; blank: all)",
                                   validators=[Optional(), Length(max=300)])
-    admin_fee_percent = DecimalField("Administrative fee (% of sales)", places=2,
-                                     validators=[Optional(), NumberRange(min=0, max=10)])
+    admin_fee_percent = PercentField("Administrative fee (% of sales)", minimum=0, maximum=10,
+                                     validators=[Optional()])
     # Timeline (agency's local time)
     publish_at = DateTimeLocalField("Publish at", format="%Y-%m-%dT%H:%M", validators=[Optional()],
                                     description="Blank: publish by hand after approval.")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.accounts.forms import ActionForm
 from app.accounts.models import Organization
 from app.core.geo import US_STATES
-from app.core.numbers import id_arg, page_arg, parse_whole
+from app.core.numbers import id_arg, page_arg, parse_id, parse_whole
 from app.core.permissions import forbid_unless, get_or_404
 from app.core.roles import OrganizationKind
 from app.core.templating import format_number
@@ -181,7 +181,7 @@ def follows():
     followed = set(db.session.scalars(select(Follow.category_id).where(
         Follow.user_id == current_user.id, Follow.category_id.is_not(None))))
     if request.method == "POST" and ActionForm().validate_on_submit():
-        wanted = {int(v) for v in request.form.getlist("category") if v.isdigit()}
+        wanted = {i for i in map(parse_id, request.form.getlist("category")) if i is not None}
         by_id = {c.id: c for c in categories}
         for category_id in wanted - followed:
             if category_id in by_id:

@@ -11,6 +11,7 @@ from wtforms.validators import Length
 
 from app.accounts.forms import ActionForm
 from app.core.geo import US_STATES
+from app.core.numbers import parse_id
 from app.core.permissions import forbid_unless, get_or_404
 from app.core.web import commit_or_flash
 from app.extensions import db
@@ -59,7 +60,7 @@ def create():
     if form.validate_on_submit():
         category = form.category.data or ""
         if commit_or_flash(lambda: save_search(current_user, q=form.q.data,
-                                               category_id=int(category) if category.isdigit() else None,
+                                               category_id=parse_id(category),
                                                state=form.state.data or None),
                            "Search saved. New solicitations that match it will be e-mailed to you when they are "
                            "published.", form=form):

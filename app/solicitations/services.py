@@ -62,7 +62,13 @@ def next_number(agency: Organization, type_: SolicitationType) -> str:
     value = db.session.scalar(select(SolicitationCounter.last_value).filter_by(**key))
     # Numbers are unique platform-wide; an agency without a short code is told apart by its id.
     prefix = agency.short_code or f"AG{agency.id}"
-    return f"{prefix}-{type_.code}-{year}-{value:03d}"
+    number = f"{prefix}-{type_.code}-{year}-{value:03d}"
+    # The settings page refuses a short code that repeats another agency's numbers; a code changed
+    # by other means still gets a refusal here, not a failed insert.
+    if db.session.scalar(select(Solicitation.id).where(Solicitation.number == number)):
+        raise DomainError(f"The solicitation number {number} is already used by another agency. Ask a platform "
+                          "administrator to give your agency another short code.")
+    return number
 
 
 def create_solicitation(actor: User, *, type_: SolicitationType, title: str) -> Solicitation:

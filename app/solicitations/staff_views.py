@@ -1,7 +1,7 @@
 """Lead-agency staff pages: drafting, approval, publication, answers, addenda, notices, demand."""
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -13,7 +13,7 @@ from app.accounts.forms import ActionForm
 from app.accounts.models import Organization
 from app.core.errors import DomainError
 from app.core.files import check_upload
-from app.core.numbers import page_arg
+from app.core.numbers import NumberError, page_arg, read_decimal
 from app.core.permissions import forbid_unless, get_or_404, roles_required
 from app.core.roles import AGENCY_STAFF, OrganizationKind, Role
 from app.core.web import commit_or_flash
@@ -77,11 +77,11 @@ def staff_index():
 def new():
     form = NewSolicitationForm()
     if form.validate_on_submit():
-        solicitation = services.create_solicitation(current_user, type_=SolicitationType(form.type.data),
-                                                    title=form.title.data)
-        db.session.commit()
-        flash(f"Draft {solicitation.number} created. Fill in the details and save.", "success")
-        return redirect(url_for("solicitations.edit", solicitation_id=solicitation.id))
+        done = commit_or_flash(lambda: services.create_solicitation(
+            current_user, type_=SolicitationType(form.type.data), title=form.title.data),
+            lambda created: f"Draft {created.number} created. Fill in the details and save.", form=form)
+        if done:
+            return redirect(url_for("solicitations.edit", solicitation_id=done.value.id))
     return render_template("solicitations/new.html", form=form)
 
 
@@ -311,20 +311,14 @@ def parse_quantities(solicitation: Solicitation, formdata: MultiDict) -> tuple[d
     quantities: dict[int, Decimal] = {}
     errors: dict[int, str] = {}
     for item in solicitation.items:
-        raw = (formdata.get(f"qty-{item.id}") or "").strip().replace(",", "")
-        if not raw:
+        raw = formdata.get(f"qty-{item.id}") or ""
+        if not raw.strip():
             continue
         try:
-            value = Decimal(raw)
-        except InvalidOperation:
-            errors[item.id] = "Enter a number, like 250."
-            continue
-        if not value.is_finite() or value < 0:
-            errors[item.id] = "Enter zero or a positive number."
-        elif value > MAX_QUANTITY:
-            errors[item.id] = f"Enter at most {MAX_QUANTITY:,}."
-        elif value.as_tuple().exponent < -3:
-            errors[item.id] = "Use at most three decimal places."
-        else:
-            quantities[item.id] = value
+            quantities[item.id] = read_decimal(raw, minimum=0, maximum=MAX_QUANTITY, places=3, what="quantity",
+                                               example="250")
+        except NumberError as refused:
+            errors[item.id] = {"format": "Enter a number, like 250.", "low": "Enter zero or a positive number.",
+                               "high": f"Enter at most {MAX_QUANTITY:,}.",
+                               "places": "Use at most three decimal places."}[refused.kind]
     return quantities, errors

@@ -245,8 +245,11 @@ AGENCY_CASES = [
     ({"name": "   "}, {"name": "Enter the agency name."}),
     ({"short_code": "ffx-1"}, {"short_code": "Use capital letters and digits only, like ACPS."}),
     ({"short_code": "ABCDEFGHIJKLM"}, {"short_code": "Field cannot be longer than 12 characters."}),
-    ({"enrollment": "-5"}, {"enrollment": "Number must be between 0 and 5000000."}),
-    ({"population": "lots"}, {"population": "Not a valid integer value."}),
+    ({"enrollment": "-5"}, {"enrollment": "Enter a whole number from 0 to 5,000,000."}),
+    ({"population": "lots"}, {"population": "Enter a whole number, like 3."}),
+    *[({"population": typed}, {"population": "Enter a whole number, like 3."})
+      for typed in ("²", "１２", "٣", "1,2,3", "NaN", "1e400", "1e-30", "12.5")],
+    ({"population": str(2**64)}, {"population": "Enter a whole number from 0 to 50,000,000."}),
     ({"agency_type": "bank", "state": ""}, {"agency_type": "Not a valid choice.", "state": "Choose a state."}),
     ({"timezone": "Europe/Paris"}, {"timezone": "Not a valid choice."}),
 ]

@@ -27,3 +27,32 @@ def test_hostile_query_arguments_on_the_public_lists_are_ignored(client, arg, va
     for path, also in (("/solicitations/", {}), ("/contracts/", {}), ("/solicitations/", {"status": "awarded"})):
         response = client.get(path, query_string={**also, arg: value})
         assert response.status_code == 200, (path, arg, value)
+
+
+# ----------------------------------------------------------------------------- amounts and quantities
+from decimal import Decimal  # noqa: E402
+
+from app.core.numbers import MAX_MONEY, NumberError, parse_money, parse_quantity, read_decimal  # noqa: E402
+
+# Decimal() reads NaN, sNaN, Infinity, 1e400, １２ and ٣; 1e-30 quantized to cents is 0; "1,2,3" minus commas is 123.
+HOSTILE_AMOUNTS = ["NaN", "sNaN", "-sNaN", "Infinity", "-Infinity", "inf", "1e400", "1e-30", "1E5", "²", "１２", "٣",
+                   "1,2,3", "12,34", "1,2345", str(2**64), "1" * 60, "0.001", "0x10", "1_000", "--1", "$", ".", "\x00",
+                   "1 000", "12abc", "+5"]
+
+
+@pytest.mark.parametrize("text", HOSTILE_AMOUNTS)
+def test_what_is_not_a_plain_amount_is_refused_never_rounded(text):
+    assert parse_money(text) is None and parse_quantity(text, places=2) is None
+    with pytest.raises(NumberError):
+        read_decimal(text, minimum=0, maximum=MAX_MONEY, places=2, dollar=True)
+
+
+def test_plain_amounts_and_quantities_are_read():
+    assert parse_money("$1,234,567.89") == Decimal("1234567.89") and str(parse_money("5")) == "5.00"
+    assert parse_money("999,999,999,999.99") == MAX_MONEY and parse_money("1,000,000,000,000") is None
+    assert parse_money("1.500") == Decimal("1.5") and parse_money(".5") == Decimal("0.50")
+    assert parse_money("-5") is None and parse_money("-5", minimum=-10) == Decimal(-5)
+    assert parse_quantity("1,250") == 1250 and parse_quantity("2.125") == Decimal("2.125")
+    assert parse_quantity("$5") is None and parse_quantity("2.1254") is None
+    with pytest.raises(NumberError, match="at most 2 decimal places"):
+        read_decimal("0.001", minimum=0, maximum=1, places=2)

@@ -89,6 +89,13 @@ def test_contract_page_renewal_and_amendment(app, client, opened_rfp):
     assert "All 0 renewal option(s) have been used." in client.get(f"/contracts/{number}").get_data(as_text=True)
     client.submit(f"/contracts/{number}/amend", {"description": "Raise it", "new_ceiling": "abc"})
     assert "Enter the new ceiling as an amount" in client.get(f"/contracts/{number}").get_data(as_text=True)
+    with app.app_context():
+        ceiling_before = db.session.scalar(db.select(Contract.ceiling_value))
+    for hostile in ("NaN", "sNaN", "Infinity", "1e400", "1e-30", "0.001", "²", "１２", "٣", "1,2,3", str(2**64)):
+        refused = client.submit(f"/contracts/{number}/amend", {"description": "Raise it", "new_ceiling": hostile})
+        assert refused.status_code == 302, hostile
+        with app.app_context():  # nothing recorded: 1e-30 is not $0.00, １２ is not 12, 1,2,3 is not 123
+            assert db.session.scalar(db.select(Contract.ceiling_value)) == ceiling_before, hostile
     client.submit(f"/contracts/{number}/amend", {"description": "  ", "new_ceiling": ""})
     assert "Describe the amendment." in client.get(f"/contracts/{number}").get_data(as_text=True)
     client.submit(f"/contracts/{number}/amend", {"description": "Ceiling raised for participating agencies",

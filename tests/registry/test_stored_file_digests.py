@@ -148,3 +148,16 @@ def test_the_packet_lists_the_awarded_bids_files_to_those_who_may_open_them(app,
     path.write_bytes(b"other bytes")
     body = client.submit(f"/contracts/{awarded_number}/verify").get_data(as_text=True)
     assert "The packet does not verify" in body and "Changed or missing: " + title in body
+
+
+def test_a_public_contract_document_whose_file_is_lost_answers_404_with_a_clear_page(app, client, downloads):
+    lost = [(who, url, key) for who, url, key in downloads if "/contracts/" in url and "/documents/" in url]
+    assert lost
+    for who, url, key in lost:
+        path = _path(app, key)
+        original = path.read_bytes()
+        path.unlink()
+        response = _get(client, who, url)
+        assert response.status_code == 404, url
+        assert "is missing from storage" in response.get_data(as_text=True)
+        path.write_bytes(original)

@@ -345,7 +345,7 @@ BAD_INPUT = {
     "zero_quantity": ({"items-0-estimated_quantity": "0"},
                       "The quantity must be more than zero.",
                       ["items-0-estimated_quantity"]),
-    "huge_quantity": ({"items-0-estimated_quantity": "1e15"}, "Enter at most 99,999,999,999.",
+    "huge_quantity": ({"items-0-estimated_quantity": "100000000000"}, "Enter at most 99,999,999,999.",
                       ["items-0-estimated_quantity"]),
     "huge_estimated_value": ({"estimated_value": "5000000000000"}, "Enter at most 999,999,999,999.",
                              ["estimated_value"]),

@@ -135,7 +135,7 @@ MALFORMED = {
                             "The questions deadline must come before the due date."),
     "script_in_scope": ({"scope_md": "<script>alert(1)</script>"}, "Remove “<script”"),
     "unknown_state": ({"eligible_states": "ZZ"}, "Unknown state code: ZZ."),
-    "bad_term": ({"initial_term_years": "40"}, "Number must be between 1 and 10."),
+    "bad_term": ({"initial_term_years": "40"}, "Enter a whole number from 1 to 10."),
 }
 
 

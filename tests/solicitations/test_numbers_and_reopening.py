@@ -52,3 +52,43 @@ def test_new_numbers_keep_counting_per_agency(app, make_agency):
         db.session.commit()
     year = clock.now().year
     assert made == [f"ZED-IFB-{year}-{n:03d}" for n in (1, 2, 3)]
+
+
+def _agency_settings(short_code: str) -> dict:
+    return {"name": "Second Agency", "agency_type": "school_district", "state": "VA", "timezone": "America/New_York",
+            "short_code": short_code, "enrollment": "", "population": "", "protest_period_days": "10"}
+
+
+def test_a_short_code_that_would_repeat_another_agencys_numbers_is_refused_beside_the_field(app, client,
+                                                                                             make_agency):
+    first, second = make_agency(short_code=None), make_agency(short_code="SECOND")
+    login(client, first.officer)
+    assert client.submit("/agency/solicitations/new", {"type": "rfp", "title": "Copier lease"}).status_code == 302
+    client.submit("/accounts/logout")
+    login(client, first.admin)
+    assert client.submit("/accounts/organization", {**_agency_settings("FIRST"), "name": "First"}).status_code == 302
+    client.submit("/accounts/logout")
+    login(client, second.admin)
+    # AG<id> numbers the agencies without a short code; FIRST numbers what the first agency published before.
+    for taken in (f"AG{first.id}", f"AG{first.id + 1000}", "FIRST"):
+        response = client.submit("/accounts/organization", _agency_settings(taken))
+        assert response.status_code == 200, taken
+        assert "solicitation numbers" in response.get_data(as_text=True) and f'value="{taken}"' in \
+            response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(type(db.session.get(User, second.admin.id).organization), second.id).short_code \
+            == "SECOND"
+
+
+def test_a_number_already_taken_is_a_clear_refusal_not_a_500(app, client, make_agency):
+    first, second = make_agency(short_code="TAKEN"), make_agency(short_code="OTHER")
+    login(client, first.officer)
+    assert client.submit("/agency/solicitations/new", {"type": "rfp", "title": "Copier lease"}).status_code == 302
+    with app.app_context():  # the short code changed hands outside the settings page (a data fix, a race)
+        db.session.get(User, first.officer.id).organization.short_code = "FORMER"
+        db.session.get(User, second.officer.id).organization.short_code = "TAKEN"
+        db.session.commit()
+    client.submit("/accounts/logout")
+    login(client, second.officer)
+    response = client.submit("/agency/solicitations/new", {"type": "rfp", "title": "Copier lease"})
+    assert response.status_code == 200 and "already used" in response.get_data(as_text=True)
