@@ -59,7 +59,9 @@ def register_vendor(pages, page: Page, business: str, ein: str, person: str, ema
         pages.audit(page, shot)
     page.get_by_role("button", name="Create vendor account").click()
     expect(page).to_have_url(re.compile(r"/accounts/register/sent$"))
+    pages.audit(page)
     page.goto(emailed_link(server, email, "/accounts/register/confirm/"))
+    pages.audit(page)
     page.get_by_role("button", name="Create vendor account").click()
     expect(page).to_have_url(re.compile(r"/dashboard$"))
 
