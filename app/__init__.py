@@ -33,6 +33,10 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
     app.config.from_object(config_class)
+    from app.core.routing import IdConverter, refuse_null_characters
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
+    app.before_request(refuse_null_characters)
     if app.config.get("CLOCK_OFFSET_FILE"):
         from app.core import clock
 
