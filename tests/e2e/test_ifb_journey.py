@@ -237,7 +237,7 @@ def test_an_ifb_from_draft_to_contract_and_a_registered_contract_used_in_another
     registrar.get_by_label("Years per renewal").fill("1")
     registrar.get_by_label("Ceiling (USD, optional)").fill("5000000")
     registrar.get_by_label("Classroom and library furniture").check()
-    registrar.get_by_role("textbox", name=re.compile("^Lead agency")).fill(world.COOPERATIVE["name"])
+    registrar.get_by_role("textbox", name="Lead agency", exact=True).fill(world.COOPERATIVE["name"])
     registrar.get_by_label("Lead agency's state").select_option("TX")
     registrar.get_by_label("Lead agency type").select_option(label="Public cooperative")
     registrar.get_by_label("Vendor (legal name)").fill(REGISTERED["vendor"])
