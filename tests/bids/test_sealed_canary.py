@@ -411,7 +411,9 @@ def world(app, agency, other_agency, make_solicitation, make_org, make_user, try
     values["token:reset"] = _link_token(app, competitor.email, "/accounts/password-reset/")
     values["protest:any"] = 1  # no protest exists before an opening: the route must still say nothing
     values["search:any"] = 1  # a saved search holds a vendor's own words, never bids: it must say nothing
-    for literal in ("follow", "unfollow", "deactivate", "activate", "xlsx", "csv", "renew", "amend"):
+    values["link:any"] = 1  # a contract link is about registered contracts, never bids: it must say nothing
+    for literal in ("follow", "unfollow", "deactivate", "activate", "xlsx", "csv", "renew", "amend", "decline",
+                    "confirm"):
         values[f"literal:{literal}"] = literal
     for status in SolicitationStatus:
         values[f"target:{status.value}"] = status.value
@@ -447,6 +449,8 @@ ARGUMENT_VALUES: dict[str, list[str]] = {
                "literal:amend"],
     "protest_id": ["protest:any"],
     "search_id": ["search:any"],
+    "link_id": ["link:any"],
+    "answer": ["literal:decline", "literal:confirm"],
     "fmt": ["literal:xlsx", "literal:csv"],
 }
 SKIPPED_ENDPOINTS = {"static", "bootstrap.static"}
