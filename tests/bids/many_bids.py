@@ -49,12 +49,16 @@ def opened_pair(app, make_solicitation, make_vendor, open_bids, type_: Solicitat
     return small, large
 
 
-def statements_per_page(app, client, path: str) -> int:  # noqa: ANN001
-    """The statements of one GET of `path` (a page, CSV or PDF), after a first GET (which may
+def page_sql(app, client, path: str) -> list[str]:  # noqa: ANN001
+    """The SQL statements of one GET of `path` (a page, CSV or PDF), after a first GET (which may
     warm caches)."""
     from tests.conftest import counting_statements
 
     assert client.get(path).status_code == 200, path
     with counting_statements(app) as statements:
         assert client.get(path).status_code == 200, path
-    return len(statements)
+    return statements
+
+
+def statements_per_page(app, client, path: str) -> int:  # noqa: ANN001
+    return len(page_sql(app, client, path))
