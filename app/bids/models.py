@@ -20,7 +20,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, defer, joinedload, mapped_column, relationship, selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from app.core.db import TimestampMixin, UTCDateTime, enum_type
 from app.extensions import db
@@ -210,3 +211,11 @@ class BidLine(db.Model):
 
     bid: Mapped[Bid] = relationship(back_populates="lines")
     item: Mapped[PriceSheetItem] = relationship()
+
+
+def opened_bid_loading() -> tuple[LoaderOption, ...]:
+    """Loader options for a list of opened bids: each bid's vendor, lines and versions in a fixed
+    number of statements however many bids there are, and the sealed ciphertext (working draft,
+    version content) left unread until something opens it."""
+    return (joinedload(Bid.vendor), selectinload(Bid.lines),
+            selectinload(Bid.versions).defer(BidVersion.sealed_content), defer(Bid.sealed_draft))

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from app.accounts.models import User
 from app.audit.services import record
 from app.bids.drafts import requirement_label
-from app.bids.models import BID_BOND, Bid, BidLine, BidStatus, Responsiveness
+from app.bids.models import BID_BOND, Bid, BidLine, BidStatus, Responsiveness, opened_bid_loading
 from app.bids.receipts import StoredRecordChanged, content_digest, extended_price, read_version_content
 from app.core import clock
 from app.core.errors import DomainError, NotPermitted
@@ -32,7 +32,8 @@ def counted_bids(s: Solicitation) -> list[Bid]:
 
 
 def opened_bids(s: Solicitation) -> list[Bid]:
-    bids = db.session.scalars(select(Bid).where(Bid.solicitation_id == s.id, Bid.opened_at.is_not(None))).all()
+    bids = db.session.scalars(select(Bid).where(Bid.solicitation_id == s.id, Bid.opened_at.is_not(None))
+                              .options(*opened_bid_loading())).all()
     # Complete bids first, lowest total first; a bid that leaves lines unpriced is not "lowest".
     return sorted(bids, key=lambda b: (b.total is None, bool(b.missing_lines), b.total or 0, b.vendor.name))
 

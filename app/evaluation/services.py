@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.audit.services import record
-from app.bids.models import Bid, BidStatus, Responsiveness
+from app.bids.models import Bid, BidStatus, Responsiveness, opened_bid_loading
 from app.core import clock
 from app.core.errors import DomainError, NotPermitted
 from app.core.roles import Role
@@ -156,7 +156,7 @@ def scorable_bids(s: Solicitation) -> list[Bid]:
     return list(db.session.scalars(
         select(Bid).where(Bid.solicitation_id == s.id, Bid.status == BidStatus.SUBMITTED,
                           Bid.opened_at.is_not(None), Bid.responsiveness != Responsiveness.NON_RESPONSIVE)
-        .order_by(Bid.id)))
+        .options(*opened_bid_loading()).order_by(Bid.id)))
 
 
 def technical_criteria(s: Solicitation) -> list[EvaluationCriterion]:
