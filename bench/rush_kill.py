@@ -62,7 +62,9 @@ class WorkerKiller:
                 self._kill_one()
 
     def _kill_one(self) -> None:
-        workers = worker_pids(self.master_pid)
+        # A worker killed a moment ago may still be listed (a zombie until the master reaps it):
+        # never count the same one twice.
+        workers = [pid for pid in worker_pids(self.master_pid) if pid not in self.killed]
         if not workers:
             self.misses.append("no worker was running")
             return

@@ -52,6 +52,8 @@ def test_login_post_with_wrong_csrf_token_is_refused(app, client, make_user):
 
 
 def _post_rules(app) -> list[str]:
+    from werkzeug.routing import IntegerConverter
+
     """Every URL that takes a POST from a browser, its arguments filled (the API is exempt: it
     reads no cookies)."""
     adapter = app.url_map.bind("localhost")
@@ -62,7 +64,7 @@ def _post_rules(app) -> list[str]:
         values = {}
         for name, converter in rule._converters.items():
             choices = getattr(converter, "items", None)  # any(...): one of its words
-            values[name] = (1 if type(converter).__name__ == "IntegerConverter"
+            values[name] = (1 if isinstance(converter, IntegerConverter)
                             else next(iter(choices)) if choices else "X")
         urls.append(adapter.build(rule.endpoint, values, method="POST"))
     return urls
