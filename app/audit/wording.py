@@ -72,6 +72,7 @@ def _login_failed(c: Sentence) -> Markup:
 LATE_ATTEMPTS = {"submit": "submit a bid", "save": "save a bid draft", "withdraw": "withdraw a bid",
                  "remove a document": "remove a bid document"}
 REFUSALS = {"locked": "the account is locked for a while", "inactive": "the account is deactivated"}
+LINK_ROLES = {"lead_agency": "lead agency", "vendor": "vendor"}  # contract links (app/contracts/links.py)
 VERDICTS = {"allowed": "allowed", "needs_action": "allowed once the listed actions are done",
             "not_allowed": "not allowed"}
 
@@ -97,6 +98,9 @@ WORDING: dict[str, Wording] = {
     "invitation.revoked": lambda c: c.say("{who} revoked the invitation of {email}.", email=c.team(c.get("email"))),
     "organization.updated": lambda c: c.say("{who} updated the details of {org}.", org=c.org()),
     "vendor.registered": lambda c: c.say("{who} registered the vendor {org}.", org=c.org()),
+    "vendor.registration_tax_id_taken": lambda c: c.say("{who} told {org}'s administrators that {email} asked to "
+                                                        "register it again with its tax ID.", org=c.org(),
+                                                        email=c.get("email")),
     "agency.created": lambda c: c.say("{who} added the agency {org}.", org=c.org()),
     "demo.organization_created": lambda c: c.say("The demo set-up created {name}.", name=c.org()),
     "demo.user_created": lambda c: c.say("The demo set-up created the account {email}.", email=c.get("email")),
@@ -210,6 +214,16 @@ WORDING: dict[str, Wording] = {
     "contract.registered": lambda c: c.say("{who} registered contract {contract} ({title}), awarded by {lead} to "
                                            "{vendor}.", contract=c.contract("number"), title=c.get("title"),
                                            lead=c.get("lead_agency"), vendor=c.get("vendor")),
+    "contract.link_requested": lambda c: c.say("{who} asked {org} to confirm that it is the {role} of contract "
+                                               "{contract}.", org=c.get("organization"),
+                                               role=LINK_ROLES.get(c.get("role"), "party"),
+                                               contract=c.contract("number")),
+    "contract.link_confirmed": lambda c: c.say("{who} confirmed that {org} is the {role} of contract {contract}.",
+                                               org=c.get("organization"), role=LINK_ROLES.get(c.get("role"), "party"),
+                                               contract=c.contract("number")),
+    "contract.link_declined": lambda c: c.say("{who} declined, for {org}, being named the {role} of contract "
+                                              "{contract}; its names stay as typed.", org=c.get("organization"),
+                                              role=LINK_ROLES.get(c.get("role"), "party"), contract=c.contract("number")),
     "contract.evidence_recorded": lambda c: c.say("{who} recorded the evidence packet of contract {contract}.",
                                                   contract=c.contract("number")),
     "contract.joined": lambda c: c.say("{who} joined contract {contract} for {agency}.", contract=c.contract(),
