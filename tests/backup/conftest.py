@@ -103,6 +103,9 @@ def empty_target(app, tmp_path):
             SEALING_KEY = None
             SEALING_KEY_FILE = str(key_file)
             SEALING_KEY_AUTO_CREATE = False
+            # The operator's anchor log survives the loss of the database: the restored chain
+            # must match what the source wrote there (never the checkout's instance/ log).
+            AUDIT_ANCHOR_PATH = app.config["AUDIT_ANCHOR_PATH"]
 
         target = create_app(RestoreConfig)
         made.append((target, url))

@@ -211,7 +211,8 @@ def served(request, tmp_path_factory):
     env = {**os.environ, "COOPBID_ENV": "development", "DATABASE_URL": database, "STORAGE_DIR": str(work / "files"),
            "SEALING_KEY": "q0dYlq3qV2yCz7iBgUuIVh3OQm0c9cO7yD0SxgkzZVo=", "MAIL_BACKEND": "console",
            "LOGIN_RATE_LIMIT": "1000 per minute", "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
-           "CLOCK_OFFSET_FILE": str(work / "clock-offset"), "PYTHONPATH": str(ROOT)}
+           "CLOCK_OFFSET_FILE": str(work / "clock-offset"), "AUDIT_ANCHOR_PATH": str(work / "audit-anchors.log"),
+           "PYTHONPATH": str(ROOT)}
     server = Server(f"http://127.0.0.1:{port}", env, work / "clock-offset", hour=hour)
     server.flask("db", "upgrade")
     if data == DEMO:
