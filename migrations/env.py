@@ -46,10 +46,15 @@ def get_metadata():
     return target_db.metadata
 
 
+# The full-text indexes live outside the models: the registry's (an FTS5 table and its shadow
+# tables on SQLite, a stored tsvector column and its GIN index on PostgreSQL; see 0006_cooperative)
+# and the organizations' names (an FTS5 table on SQLite, a GIN index on PostgreSQL; 0010).
+OUTSIDE_MODELS = ("contract_search", "organization_search")
+
+
 def include_name(name, type_, parent_names):
-    """The registry's full-text index lives outside the models (an FTS5 table and its shadow
-    tables on SQLite, a stored tsvector column and its GIN index on PostgreSQL; see 0006_cooperative)."""
-    return not (name or "").startswith("contract_search")
+    """Compare everything but the full-text indexes (OUTSIDE_MODELS)."""
+    return not (name or "").startswith(OUTSIDE_MODELS)
 
 
 def run_migrations_offline():

@@ -15,10 +15,14 @@ from app.extensions import db, migrate
 from config import TestConfig
 
 
+# The full-text indexes (FTS5 tables on SQLite; a stored tsvector column and GIN indexes on
+# PostgreSQL) are made by migrations 0006 (the registry's) and 0010 (organizations' names) and are
+# not models (as in migrations/env.py).
+OUTSIDE_MODELS = ("contract_search", "organization_search")
+
+
 def _outside_models(name: str | None) -> bool:
-    """The registry's full-text index (FTS5 tables on SQLite, a stored tsvector column and its GIN
-    index on PostgreSQL) is made by migration 0006 and is not a model (as in migrations/env.py)."""
-    return (name or "").startswith("contract_search")
+    return (name or "").startswith(OUTSIDE_MODELS)
 
 
 def _diff(connection, metadata) -> list:

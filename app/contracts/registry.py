@@ -11,6 +11,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Float, Integer, Select, and_, func, literal_column, select, text
 from sqlalchemy.orm import selectinload
 
+from app.accounts.directory import Scope
 from app.contracts.models import Contract, ContractEligibility, ContractStatus, Eligibility, contract_categories
 from app.core import clock
 from app.extensions import db
@@ -30,6 +31,12 @@ MAX_PER_PAGE = 100
 # and the two databases answer the same query alike.
 STOPWORDS = frozenset({"a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it",
                        "of", "on", "or", "the", "to", "with"})
+
+# The type-ahead filters' choices (app.accounts.directory): the organizations holding contracts in
+# that role, which the registry's rows name already.
+VENDORS = Scope("vendor", "vendors", "with contracts in the registry", lambda: select(Contract.vendor_id))
+LEAD_AGENCIES = Scope("lead agency", "lead agencies", "with contracts in the registry",
+                      lambda: select(Contract.agency_id), with_state=True)
 
 
 # ----------------------------------------------------------------------------- the index

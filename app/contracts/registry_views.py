@@ -6,19 +6,19 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.accounts.models import Organization
+from app.accounts.typeahead import SUGGEST_RATE_LIMIT, read_name_filter, suggestions
 from app.compliance.rulebook import load_rulebook
 from app.contracts.evidence import PacketCheck, evidence_packet, visible_keys
 from app.contracts.forms import RegistrationForm
 from app.contracts.models import Contract, Eligibility
 from app.contracts.registration import can_register_contracts, register_contract
-from app.contracts.registry import search_contracts
+from app.contracts.registry import LEAD_AGENCIES, VENDORS, search_contracts
 from app.core.geo import US_STATES
 from app.core.numbers import id_arg, page_arg
 from app.core.permissions import forbid_unless
 from app.core.roles import Role
 from app.core.web import commit_or_flash
-from app.extensions import db
+from app.extensions import db, limiter
 from app.solicitations.models import Category
 
 bp = Blueprint("registry", __name__)
@@ -34,12 +34,6 @@ def _state_arg(states: list[str]) -> str:
     own = current_user.organization.state if current_user.is_authenticated and current_user.organization.is_agency \
         else ""
     return own if own in states else ""
-
-
-def _holders(column) -> list[Organization]:  # noqa: ANN001 (Contract.vendor_id or Contract.agency_id)
-    """The organizations that hold contracts in that role: the filter's choices."""
-    return list(db.session.scalars(select(Organization).where(Organization.id.in_(select(column).distinct()))
-                                   .order_by(Organization.name)))
 
 
 def vehicle_context(contract: Contract, user, packet_check: PacketCheck | None = None) -> dict:  # noqa: ANN001
@@ -59,8 +53,10 @@ def index():
     states = sorted(load_rulebook().states)
     state = _state_arg(states)
     levels = [level for level in USABLE_LEVELS if level.value in request.args.getlist("usable")]
+    vendor = read_name_filter("vendor", VENDORS, url_for("registry.suggest_vendor"))
+    agency = read_name_filter("agency", LEAD_AGENCIES, url_for("registry.suggest_agency"))
     filters = {"q": request.args.get("q", "").strip()[:200], "category": id_arg("category"),
-               "vendor": id_arg("vendor"), "agency": id_arg("agency"),
+               "vendor": vendor.id, "agency": agency.id,
                "active": request.args.get("active") == "1", "state": state, "usable": [l.value for l in levels]}
     results = search_contracts(filters["q"], category_id=filters["category"], vendor_id=filters["vendor"],
                                agency_id=filters["agency"], active_only=filters["active"],
@@ -69,8 +65,21 @@ def index():
     return render_template(
         "contracts/registry.html", results=results, filters=filters, rule_states=states, state_names=US_STATES,
         categories=db.session.scalars(select(Category).order_by(Category.code)).all(),
-        vendors=_holders(Contract.vendor_id), agencies=_holders(Contract.agency_id),
-        can_register=can_register_contracts(current_user), levels=USABLE_LEVELS)
+        vendor_filter=vendor, agency_filter=agency, can_register=can_register_contracts(current_user),
+        levels=USABLE_LEVELS)
+
+
+# The type-ahead suggestions of the registry's vendor and lead agency filters (JSON).
+@bp.get("/api/v1/contracts/suggest/vendor")
+@limiter.limit(SUGGEST_RATE_LIMIT)
+def suggest_vendor():
+    return suggestions(VENDORS)
+
+
+@bp.get("/api/v1/contracts/suggest/agency")
+@limiter.limit(SUGGEST_RATE_LIMIT)
+def suggest_agency():
+    return suggestions(LEAD_AGENCIES)
 
 
 @bp.route("/contracts/register", methods=["GET", "POST"])

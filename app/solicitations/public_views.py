@@ -6,14 +6,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.accounts.forms import ActionForm
-from app.accounts.models import Organization
+from app.accounts.typeahead import SUGGEST_RATE_LIMIT, read_name_filter, suggestions
 from app.core.geo import US_STATES
 from app.core.numbers import id_arg, page_arg, parse_id, parse_whole
 from app.core.permissions import forbid_unless, get_or_404
-from app.core.roles import OrganizationKind
 from app.core.templating import format_number
 from app.core.web import commit_or_flash, public_url, send_verified
-from app.extensions import db
+from app.extensions import db, limiter
 from app.solicitations import services
 from app.solicitations.blueprint import bp
 from app.solicitations.communications import Addendum, Follow
@@ -27,7 +26,7 @@ from app.solicitations.models import (
     SolicitationStatus,
 )
 from app.solicitations.pdf import render_solicitation_pdf
-from app.solicitations.queries import PUBLIC_LIST_STATUSES, OpenFilters, open_solicitations
+from app.solicitations.queries import PUBLIC_AGENCIES, PUBLIC_LIST_STATUSES, OpenFilters, open_solicitations
 
 
 # Statuses in which the notice of intent to award (then the award notice) is public.
@@ -44,18 +43,17 @@ def load_visible(number: str) -> Solicitation:
 
 @bp.route("/solicitations/")
 def index():
+    agency = read_name_filter("agency", PUBLIC_AGENCIES, url_for("solicitations.suggest_agency"))
     filters = OpenFilters(
         q=request.args.get("q", "").strip()[:200],
         category_id=id_arg("category"),
-        agency_id=id_arg("agency"),
+        agency_id=agency.id,
         state=request.args.get("state", "") if request.args.get("state", "") in US_STATES else "",
         closing_within_days=parse_whole(request.args.get("closing", ""), maximum=3650),
         status=request.args.get("status", "") if request.args.get("status", "") in PUBLIC_LIST_STATUSES else "open",
     )
     page = db.paginate(open_solicitations(filters), page=page_arg(), per_page=20, error_out=False)
     categories = db.session.scalars(select(Category).order_by(Category.code)).all()
-    agencies = db.session.scalars(select(Organization).where(Organization.kind == OrganizationKind.AGENCY)
-                                  .order_by(Organization.name)).all()
     winners = {}
     if not filters.is_open:  # one query for the page: who won the awarded ones
         from app.awards.queries import issued_awards  # awards build on solicitations
@@ -63,8 +61,15 @@ def index():
         winners = {sid: sorted(names.values()) for sid, names in issued_awards(
             [s.id for s in page.items if s.status in AWARD_NOTICE_STATUSES]).items()}
     return render_template("solicitations/index.html", page=page, filters=filters, categories=categories,
-                           agencies=agencies, states=US_STATES, list_statuses=PUBLIC_LIST_STATUSES,
+                           agency_filter=agency, states=US_STATES, list_statuses=PUBLIC_LIST_STATUSES,
                            winners=winners)
+
+
+@bp.get("/api/v1/solicitations/suggest/agency")
+@limiter.limit(SUGGEST_RATE_LIMIT)
+def suggest_agency():
+    """The type-ahead suggestions of the public list's agency filter (JSON)."""
+    return suggestions(PUBLIC_AGENCIES)
 
 
 @bp.route("/solicitations/<number>")

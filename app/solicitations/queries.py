@@ -7,10 +7,11 @@ from datetime import timedelta
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import selectinload
 
+from app.accounts.directory import Scope
 from app.accounts.models import Organization
 from app.extensions import db
 from app.core import clock
-from app.solicitations.models import Solicitation, SolicitationStatus, solicitation_categories
+from app.solicitations.models import PUBLIC_STATUSES, Solicitation, SolicitationStatus, solicitation_categories
 
 
 # The public list's status filter: value -> words. "open" is computed from due_at, like
@@ -25,6 +26,18 @@ PUBLIC_LIST_STATUSES = {
 }
 _BEING_EVALUATED = (SolicitationStatus.CLOSED, SolicitationStatus.OPENED, SolicitationStatus.UNDER_EVALUATION,
                     SolicitationStatus.INTENT_TO_AWARD)
+
+
+def public_solicitation_agencies() -> Select:
+    """The ids of the agencies with a public solicitation (Solicitation.is_public)."""
+    return select(Solicitation.agency_id).where(or_(
+        Solicitation.status.in_(list(PUBLIC_STATUSES)),
+        and_(Solicitation.status == SolicitationStatus.CANCELLED, Solicitation.published_at.is_not(None))))
+
+
+# The agency filter's choices (app.accounts.directory): agencies whose solicitations the public sees.
+PUBLIC_AGENCIES = Scope("agency", "agencies", "with public solicitations", public_solicitation_agencies,
+                        with_state=True)
 
 
 @dataclass(frozen=True)

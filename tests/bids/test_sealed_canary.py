@@ -413,7 +413,7 @@ def world(app, agency, other_agency, make_solicitation, make_org, make_user, try
     values["search:any"] = 1  # a saved search holds a vendor's own words, never bids: it must say nothing
     values["link:any"] = 1  # a contract link is about registered contracts, never bids: it must say nothing
     for literal in ("follow", "unfollow", "deactivate", "activate", "xlsx", "csv", "renew", "amend", "decline",
-                    "confirm"):
+                    "confirm", "canaryvendor"):
         values[f"literal:{literal}"] = literal
     for status in SolicitationStatus:
         values[f"target:{status.value}"] = status.value
@@ -463,6 +463,11 @@ EXTRA_QUERIES: dict[str, list[dict[str, str]]] = {
     "solicitations.index": [{"q": "title"}, {"q": "solicitation:number"}, {"category": "category"}],
     "audit.index": [{"action": "bid."}, {"action": "addendum."}],
     "solicitations.staff_index": [{"status": "literal:published"}],
+    # The type-ahead filters' suggestions, asked for the bidder's name.
+    "registry.suggest_vendor": [{"q": "literal:canaryvendor"}],
+    "registry.suggest_agency": [{"q": "literal:canaryvendor"}],
+    "solicitations.suggest_agency": [{"q": "literal:canaryvendor"}],
+    "registry.index": [{"vendor_name": "literal:canaryvendor"}],
 }
 
 
