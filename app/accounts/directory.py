@@ -36,7 +36,7 @@ class Scope:
     noun: str  # "lead agency"
     plural: str  # "lead agencies"
     where: str  # "with contracts in the registry": what makes one of them public here
-    among: Callable[[], Select]  # a select of their ids
+    holds: Callable[[], ColumnElement[bool]]  # SQL: this organization is one of them
     with_state: bool = False  # the page shows their state beside the name: so do the labels
 
 
@@ -108,8 +108,7 @@ def by_id(scope: Scope, organization_id: int) -> Choice | None:
 
 
 def _select(scope: Scope, condition: ColumnElement[bool], state: str | None) -> Select:
-    stmt = select(Organization.id, Organization.name, Organization.state).where(
-        condition, Organization.id.in_(scope.among()))
+    stmt = select(Organization.id, Organization.name, Organization.state).where(condition, scope.holds())
     return stmt.where(Organization.state == state) if state else stmt
 
 

@@ -81,6 +81,8 @@ class Contract(TimestampMixin, db.Model):
         # A platform contract cites its solicitation and winning bid; a registered one its registrant.
         CheckConstraint("(source = 'platform' AND solicitation_id IS NOT NULL AND bid_id IS NOT NULL) OR "
                         "(source = 'registrant' AND registered_by_id IS NOT NULL)", name="source_has_origin"),
+        # The registry's default order (newest award first): a page of it reads 20 rows, not every contract.
+        db.Index("ix_contracts_awarded", "awarded_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -12,6 +12,7 @@ from sqlalchemy import Float, Integer, Select, and_, func, literal_column, selec
 from sqlalchemy.orm import selectinload
 
 from app.accounts.directory import Scope
+from app.accounts.models import Organization
 from app.contracts.models import Contract, ContractEligibility, ContractStatus, Eligibility, contract_categories
 from app.core import clock
 from app.extensions import db
@@ -34,9 +35,10 @@ STOPWORDS = frozenset({"a", "an", "and", "are", "as", "at", "be", "by", "for", "
 
 # The type-ahead filters' choices (app.accounts.directory): the organizations holding contracts in
 # that role, which the registry's rows name already.
-VENDORS = Scope("vendor", "vendors", "with contracts in the registry", lambda: select(Contract.vendor_id))
+VENDORS = Scope("vendor", "vendors", "with contracts in the registry",
+                lambda: Organization.id.in_(select(Contract.vendor_id)))
 LEAD_AGENCIES = Scope("lead agency", "lead agencies", "with contracts in the registry",
-                      lambda: select(Contract.agency_id), with_state=True)
+                      lambda: Organization.id.in_(select(Contract.agency_id)), with_state=True)
 
 
 # ----------------------------------------------------------------------------- the index

@@ -190,10 +190,13 @@ class Solicitation(TimestampMixin, db.Model):
         CheckConstraint("bid_bond_percent IS NULL OR (bid_bond_percent > 0 AND bid_bond_percent <= 100)",
                         name="bid_bond_range"),
         CheckConstraint("initial_term_years >= 1 AND renewal_options >= 0", name="term_positive"),
+        # An agency's solicitations, and whether it has a public one from the index alone
+        # (queries.has_public_solicitation).
+        db.Index("ix_solicitations_agency_public", "agency_id", "status", "published_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    agency_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))  # ix_solicitations_agency_public
     number: Mapped[str] = mapped_column(String(40), unique=True)
     type: Mapped[SolicitationType] = mapped_column(enum_type(SolicitationType))
     status: Mapped[SolicitationStatus] = mapped_column(

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, literal, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.directory import Scope
@@ -28,15 +28,18 @@ _BEING_EVALUATED = (SolicitationStatus.CLOSED, SolicitationStatus.OPENED, Solici
                     SolicitationStatus.INTENT_TO_AWARD)
 
 
-def public_solicitation_agencies() -> Select:
-    """The ids of the agencies with a public solicitation (Solicitation.is_public)."""
-    return select(Solicitation.agency_id).where(or_(
+def has_public_solicitation() -> ColumnElement[bool]:
+    """SQL: the organization leads a public solicitation (Solicitation.is_public). Probes the
+    (agency_id, status, published_at) index once per organization asked about, however long the
+    archive grows."""
+    # SELECT 1, not EXISTS (SELECT *): SQLite reads the rows for the star, not the index alone.
+    return select(literal(1)).where(Solicitation.agency_id == Organization.id, or_(
         Solicitation.status.in_(list(PUBLIC_STATUSES)),
-        and_(Solicitation.status == SolicitationStatus.CANCELLED, Solicitation.published_at.is_not(None))))
+        and_(Solicitation.status == SolicitationStatus.CANCELLED, Solicitation.published_at.is_not(None)))).exists()
 
 
 # The agency filter's choices (app.accounts.directory): agencies whose solicitations the public sees.
-PUBLIC_AGENCIES = Scope("agency", "agencies", "with public solicitations", public_solicitation_agencies,
+PUBLIC_AGENCIES = Scope("agency", "agencies", "with public solicitations", has_public_solicitation,
                         with_state=True)
 
 

@@ -1,4 +1,5 @@
-"""an index of organizations' names for the type-ahead filters of the public lists
+"""an index of organizations' names for the type-ahead filters of the public lists; solicitations
+indexed by agency and status, contracts by award date
 
 Revision ID: 0010_organization_search
 Revises: 0009_consent
@@ -45,6 +46,14 @@ ORGANIZATION_SEARCH_POSTGRESQL = (
 
 
 def upgrade():
+    # Plain index statements, never a batch: on SQLite a batch that copies a table would drop its
+    # triggers (contracts' contract_search_on_delete).
+    # An agency's solicitations, and whether it has a public one, from the index alone (the agency
+    # filter's scope): it starts with agency_id, so it replaces the index of agency_id alone.
+    op.create_index('ix_solicitations_agency_public', 'solicitations', ['agency_id', 'status', 'published_at'])
+    op.drop_index('ix_solicitations_agency_id', table_name='solicitations')
+    # The registry's default order, newest award first.
+    op.create_index('ix_contracts_awarded', 'contracts', ['awarded_at', 'id'])
     dialect = op.get_bind().dialect.name
     for statement in {"sqlite": ORGANIZATION_SEARCH_SQLITE,
                       "postgresql": ORGANIZATION_SEARCH_POSTGRESQL}.get(dialect, ()):
@@ -59,3 +68,6 @@ def downgrade():
         op.execute("DROP TABLE IF EXISTS organization_search")
     elif dialect == "postgresql":
         op.execute("DROP INDEX IF EXISTS organization_search_gin")
+    op.drop_index('ix_contracts_awarded', table_name='contracts')
+    op.create_index('ix_solicitations_agency_id', 'solicitations', ['agency_id'])
+    op.drop_index('ix_solicitations_agency_public', table_name='solicitations')

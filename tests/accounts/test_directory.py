@@ -4,7 +4,7 @@ index follows every new, renamed and deleted organization; a scope answers only 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
 from app.core.roles import OrganizationKind
 from app.extensions import db
@@ -22,8 +22,7 @@ def everyone(app, make_org):
 
     ids = {name: make_org(OrganizationKind.VENDOR, name=name, tax_id=f"{10 + i}-1000000")
            for i, name in enumerate(NAMES)}
-    scope = Scope("vendor", "vendors", "in this test",
-                  lambda: select(Organization.id).where(Organization.kind == OrganizationKind.VENDOR))
+    scope = Scope("vendor", "vendors", "in this test", lambda: Organization.kind == OrganizationKind.VENDOR)
     return ids, scope
 
 
