@@ -24,7 +24,7 @@
     status.className = "visually-hidden";
     status.setAttribute("role", "status");
     status.setAttribute("aria-live", "polite");
-    box.appendChild(list);
+    input.insertAdjacentElement("afterend", list);  // opens right below the field
     box.appendChild(status);
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
