@@ -1,6 +1,7 @@
-"""The type-ahead filters of the public lists, from the request's side: a text field for the name
-(`<param>_name`) beside the chosen organization's id (`<param>`), read the same way with or without
-JavaScript, and the JSON suggestions its script asks for (static/js/combobox.js).
+"""The type-ahead filters of the public lists (and fields of forms that name an organization), from
+the request's side: a text field for the name (`<param>_name`) beside the chosen organization's id
+(`<param>`), read the same way with or without JavaScript, and the JSON suggestions its script asks
+for (static/js/combobox.js).
 
 Reading the query string:
 - no `<param>_name` (a link, a page of results, a bookmark): the id filters, as it always did;
@@ -28,7 +29,7 @@ from app.accounts.directory import (
     suggest,
 )
 from app.core.errors import DomainError
-from app.core.numbers import id_arg
+from app.core.numbers import parse_id
 
 SUGGEST_RATE_LIMIT = "120 per minute"  # a fast typist's keystrokes after the script's pause, with room
 
@@ -41,7 +42,8 @@ class NameFilter:
     id: int | None = None  # the organization the list is filtered by
     text: str = ""  # what the field shows
     message: str = ""  # beside the field
-    choices: list[tuple[Choice, str]] = field(default_factory=list)  # (choice, the list filtered by it)
+    # (choice, the list filtered by it; None in a form sent by POST: a radio button)
+    choices: list[tuple[Choice, str | None]] = field(default_factory=list)
 
     @property
     def name_param(self) -> str:
@@ -56,16 +58,27 @@ class NameFilter:
 
 
 def read_name_filter(param: str, scope: Scope, suggest_url: str) -> NameFilter:
-    """The filter as the request's query string gives it (see the module's notes)."""
-    base = NameFilter(param, scope, suggest_url)
-    chosen_id = id_arg(param)
-    typed = request.args.get(base.name_param)
+    """A list's filter as the request's query string gives it (see the module's notes)."""
+    return _read(NameFilter(param, scope, suggest_url), request.args, filtering=True)
+
+
+def read_name_choice(param: str, scope: Scope, suggest_url: str) -> NameFilter:
+    """The same field in a form sent by POST (e.g. the agency to ask for quantities): read from the
+    form, its choices offered as radio buttons named `param` rather than links."""
+    return _read(NameFilter(param, scope, suggest_url), request.form, filtering=False)
+
+
+def _read(base: NameFilter, values, *, filtering: bool) -> NameFilter:  # noqa: ANN001 (a MultiDict)
+    scope = base.scope
+    chosen_id = parse_id(values.get(base.param, ""))
+    typed = values.get(base.name_param)
     if typed is None:
         if not chosen_id:
             return base
         chosen = by_id(scope, chosen_id)
-        if chosen is None:  # filtered all the same: nothing public matches it
-            return _with(base, id=chosen_id, message=f"This page's address names no {scope.noun} {scope.where}.")
+        if chosen is None:  # a list is filtered all the same: nothing public matches it
+            where = "This page's address names" if filtering else "You chose"
+            return _with(base, id=chosen_id if filtering else None, message=f"{where} no {scope.noun} {scope.where}.")
         return _with(base, id=chosen.id, text=chosen.label)
     typed = normalise(typed)
     if not typed:
@@ -77,26 +90,29 @@ def read_name_filter(param: str, scope: Scope, suggest_url: str) -> NameFilter:
     exact = named(scope, typed)
     if len(exact) == 1:
         return _with(base, id=exact[0].id, text=exact[0].label)
-    unfiltered = f"The list is not filtered by {scope.noun} until you choose one."
+    then = f"The list is not filtered by {scope.noun} until you choose one." if filtering else "Choose one."
     if exact:
-        return _with(base, text=typed, choices=_links(base, exact),
-                     message=f"{len(exact)} {scope.plural} {scope.where} are named “{typed}”. {unfiltered}")
+        return _with(base, text=typed, choices=_choices(base, exact, filtering),
+                     message=f"{len(exact)} {scope.plural} {scope.where} are named “{typed}”. {then}")
     close = suggest(scope, typed) if searchable(typed) else []
     if close:
-        return _with(base, text=typed, choices=_links(base, close),
-                     message=f"No {scope.noun} {scope.where} is named “{typed}”. Did you mean one of these? "
-                             f"{unfiltered}")
+        return _with(base, text=typed, choices=_choices(base, close, filtering),
+                     message=f"No {scope.noun} {scope.where} is named “{typed}”. Did you mean one of these? {then}")
+    unfiltered = f"The list is not filtered by {scope.noun}: check" if filtering else "Check"
     return _with(base, text=typed, message=f"No {scope.noun} {scope.where} is named “{typed}”, and none has a "
-                                           f"name starting with those words. The list is not filtered by "
-                                           f"{scope.noun}: check the spelling, or type part of the name.")
+                                           f"name starting with those words. {unfiltered} the spelling, or type "
+                                           f"part of the name.")
 
 
 def _with(base: NameFilter, **changes) -> NameFilter:
     return replace(base, **changes)
 
 
-def _links(base: NameFilter, choices: list[Choice]) -> list[tuple[Choice, str]]:
-    """Each choice as a link to the list filtered by it, every other filter kept."""
+def _choices(base: NameFilter, choices: list[Choice], filtering: bool) -> list[tuple[Choice, str | None]]:
+    """Each choice with a link to the list filtered by it, every other filter kept (or no link: a
+    form's radio button)."""
+    if not filtering:
+        return [(choice, None) for choice in choices]
     args = {key: request.args.getlist(key) for key in request.args
             if key not in (base.param, base.name_param, "page")}
     return [(choice, url_for(request.endpoint, **args, **{base.param: choice.id})) for choice in choices]

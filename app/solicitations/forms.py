@@ -267,9 +267,10 @@ class NoteForm(FlaskForm):
 
 
 class DemandInviteForm(FlaskForm):
-    agencies = MultiCheckboxField("Participating agencies", coerce=int,
-                                  validators=[InputRequired(message="Choose at least one agency.")])
-    submit = SubmitField("Send requests")
+    """The agency to ask is a type-ahead field (templates/_macros/typeahead.html; staff_views reads
+    it), never a list of every agency on CoopBid."""
+
+    submit = SubmitField("Ask for quantities")
 
 
 class AddNoticeForm(FlaskForm):

@@ -11,6 +11,7 @@ from app.accounts.directory import Scope
 from app.accounts.models import Organization
 from app.extensions import db
 from app.core import clock
+from app.core.roles import OrganizationKind
 from app.solicitations.models import PUBLIC_STATUSES, Solicitation, SolicitationStatus, solicitation_categories
 
 
@@ -41,6 +42,14 @@ def has_public_solicitation() -> ColumnElement[bool]:
 # The agency filter's choices (app.accounts.directory): agencies whose solicitations the public sees.
 PUBLIC_AGENCIES = Scope("agency", "agencies", "with public solicitations", has_public_solicitation,
                         with_state=True)
+
+
+def participant_agencies(solicitation: Solicitation) -> Scope:
+    """The agencies a lead agency may ask for their quantities: every agency on CoopBid but itself
+    (never a stand-in named in a registered contract). Its staff chose among all of them before."""
+    return Scope("agency", "agencies", "on CoopBid", lambda: and_(
+        Organization.kind == OrganizationKind.AGENCY, Organization.stand_in.is_(False),
+        Organization.id != solicitation.agency_id), with_state=True)
 
 
 @dataclass(frozen=True)

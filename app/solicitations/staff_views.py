@@ -1,6 +1,7 @@
 """Lead-agency staff pages: drafting, approval, publication, answers, addenda, notices, demand."""
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -11,13 +12,14 @@ from werkzeug.datastructures import MultiDict
 
 from app.accounts.forms import ActionForm
 from app.accounts.models import Organization
+from app.accounts.typeahead import SUGGEST_RATE_LIMIT, NameFilter, read_name_choice, suggestions
 from app.core.errors import DomainError
 from app.core.files import check_upload
-from app.core.numbers import NumberError, page_arg, read_decimal
+from app.core.numbers import NumberError, page_arg, parse_id, read_decimal
 from app.core.permissions import forbid_unless, get_or_404, roles_required
-from app.core.roles import AGENCY_STAFF, OrganizationKind, Role
+from app.core.roles import AGENCY_STAFF, Role
 from app.core.web import commit_or_flash
-from app.extensions import db
+from app.extensions import db, limiter
 from app.solicitations import drafting, lifecycle, services
 from app.solicitations.blueprint import bp
 from app.solicitations.communications import Question
@@ -43,6 +45,7 @@ from app.solicitations.models import (
     SolicitationStatus,
     SolicitationType,
 )
+from app.solicitations.queries import participant_agencies
 
 OFFICERS = (Role.PROCUREMENT_OFFICER, Role.AGENCY_ADMIN)
 
@@ -175,11 +178,7 @@ def _render_manage(solicitation: Solicitation, status: int = 200, **forms: Any):
     from app.evaluation.services import can_see_proposals
 
     tz = solicitation.agency.timezone
-    invite_form = forms.get("invite_form") or DemandInviteForm()
-    invite_form.agencies.choices = [
-        (a.id, f"{a.name} ({a.state})") for a in db.session.scalars(
-            select(Organization).where(Organization.kind == OrganizationKind.AGENCY,
-                                       Organization.id != solicitation.agency_id).order_by(Organization.name))]
+    invite_field = forms.get("invite_field") or _invite_field(solicitation, read=False)
     invitations = db.session.scalars(select(DemandInvitation).where(
         DemandInvitation.solicitation_id == solicitation.id)).all()
     transitions = lifecycle.available_transitions(solicitation, current_user)
@@ -191,7 +190,8 @@ def _render_manage(solicitation: Solicitation, status: int = 200, **forms: Any):
         addendum_form=forms.get("addendum_form") or AddendumForm(),
         notice_form=forms.get("notice_form") or AddNoticeForm(),
         reason_form=forms.get("reason_form") or ReasonForm(), note_form=NoteForm(),
-        invite_form=invite_form, answer_form=AnswerForm(), action_form=ActionForm(),
+        invite_form=forms.get("invite_form") or DemandInviteForm(), invite_field=invite_field,
+        answer_form=AnswerForm(), action_form=ActionForm(),
         Status=SolicitationStatus, bid_count=bid_count(solicitation) if solicitation.published_at else None,
         may_see_proposals=can_see_proposals(current_user, solicitation),
     ), status
@@ -265,20 +265,44 @@ def add_notice(solicitation_id: int):
     return _render_manage(solicitation, 200, notice_form=form)
 
 
+def _invite_field(solicitation: Solicitation, *, read: bool = True) -> NameFilter:
+    """The type-ahead field naming the agency to ask for quantities (never a list of every agency)."""
+    scope = participant_agencies(solicitation)
+    url = url_for("solicitations.suggest_participant", solicitation_id=solicitation.id)
+    return read_name_choice("agency", scope, url) if read else NameFilter("agency", scope, url)
+
+
 @bp.route("/agency/solicitations/<int:solicitation_id>/demand", methods=["POST"])
 @roles_required(*OFFICERS)
 def invite_demand(solicitation_id: int):
     solicitation = load_for_staff(solicitation_id)
     form = DemandInviteForm()
-    form.agencies.choices = [(a.id, a.name) for a in db.session.scalars(
-        select(Organization).where(Organization.kind == OrganizationKind.AGENCY))]
+    field = _invite_field(solicitation)
     if form.validate_on_submit():
-        agencies = db.session.scalars(select(Organization).where(Organization.id.in_(form.agencies.data))).all()
-        if commit_or_flash(lambda: services.invite_demand(current_user, solicitation, list(agencies)),
-                           lambda count: f"{count} agenc{'y' if count == 1 else 'ies'} asked for their quantities.",
-                           form=form):
-            return redirect(_staff_page(solicitation, "demand"))
-    return _render_manage(solicitation, 200, invite_form=form)
+        # The field's id (chosen from the suggestions or the radio buttons), or several `agencies`.
+        ids = {i for i in map(parse_id, request.form.getlist("agency") + request.form.getlist("agencies")) if i}
+        ids |= {field.id} if field.id else set()
+        agencies = db.session.scalars(select(Organization).where(Organization.id.in_(ids),
+                                                                 field.scope.holds())).all() if ids else []
+        if agencies:
+            if commit_or_flash(lambda: services.invite_demand(current_user, solicitation, list(agencies)),
+                               lambda count: f"{count} agenc{'y' if count == 1 else 'ies'} asked for their "
+                                             "quantities.", form=form):
+                return redirect(_staff_page(solicitation, "demand"))
+        elif not field.message:
+            field = replace(field, message="Type the name of the agency to ask for its quantities." if not ids
+                            else "You chose no agency on CoopBid.")
+    return _render_manage(solicitation, 200, invite_form=form, invite_field=field)
+
+
+@bp.get("/api/v1/agency/solicitations/<int:solicitation_id>/suggest/participant")
+@roles_required(*OFFICERS)
+@limiter.limit(SUGGEST_RATE_LIMIT)
+def suggest_participant(solicitation_id: int):
+    """The type-ahead suggestions of the agency to ask for quantities (JSON)."""
+    solicitation = load_for_staff(solicitation_id)
+    forbid_unless(solicitation.can_manage(current_user))
+    return suggestions(participant_agencies(solicitation))
 
 
 @bp.route("/agency/solicitations/<int:solicitation_id>/documents", methods=["POST"])
