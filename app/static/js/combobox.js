@@ -94,8 +94,9 @@
       pending = window.AbortController ? new AbortController() : null;
       var url = box.dataset.suggestUrl + (box.dataset.suggestUrl.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(query);
       fetch(url, {headers: {Accept: "application/json"}, credentials: "same-origin", signal: pending && pending.signal})
-        .then(function (response) { return response.ok ? response.json() : []; })
+        .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (found) {
+          if (!found) { close(); return; }  // refused (too many requests): the typed text still works
           cache[query] = found;
           if (input.value.trim() === query && document.activeElement === input) { show(query, found); }
         })
