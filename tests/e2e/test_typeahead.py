@@ -65,6 +65,7 @@ def test_the_filters_suggest_names_and_are_chosen_with_the_keyboard(pages):
     field = page.get_by_role("combobox", name="Agency")
     field.focus()
     page.keyboard.type("ashford", delay=30)
+    expect(page.get_by_role("option", name=AGENCY)).to_be_visible()
     pages.audit(page, "typeahead-03-agency-suggestions")
     page.get_by_role("option", name=AGENCY).click()
     expect(field).to_have_value(AGENCY)
