@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.audit.services import record
 from app.bids.models import Bid, BidStatus, Responsiveness, opened_bid_loading
-from app.core import clock
+from app.core import clock, signals
 from app.core.errors import DomainError, NotPermitted
 from app.core.roles import Role
 from app.evaluation.models import CommitteeMember, ConsensusScore, Evaluation, EvaluationScore
@@ -118,6 +118,7 @@ def name_committee(actor: User, s: Solicitation, evaluator_ids: list[int], chair
     record("evaluation.committee_named", actor=actor, obj=s, organization_id=s.agency_id,
            data={"solicitation": s.number, "evaluators": [users[i].name for i in ids if i in users],
                  "chair": users[chair_id].name})
+    signals.evaluation_changed.send(s)
     return [existing[i] for i in ids]
 
 
@@ -143,6 +144,7 @@ def attest(actor: User, s: Solicitation, *, has_conflict: bool, disclosure: str 
            organization_id=s.agency_id,
            data={"solicitation": s.number, "member": actor.name,
                  **({"disclosure": disclosure} if has_conflict else {"statement": ATTESTATION_TEXT})})
+    signals.evaluation_changed.send(s)
     return member
 
 
@@ -202,6 +204,7 @@ def record_scores(actor: User, s: Solicitation,
            data={"solicitation": s.number, "member": actor.name, "scores": len(entries),
                  **({"bid_id": entries[0][0].id, "criterion": entries[0][1].name, "points": str(entries[0][2])}
                     if len(entries) == 1 else {})})
+    signals.evaluation_changed.send(s)
     return saved
 
 
@@ -229,6 +232,7 @@ def close_scoring(actor: User, s: Solicitation) -> Evaluation:
     evaluation.scoring_closed_by_id = actor.id
     record("evaluation.scoring_closed", actor=actor, obj=s, organization_id=s.agency_id,
            data={"solicitation": s.number})
+    signals.evaluation_changed.send(s)
     return evaluation
 
 
@@ -278,6 +282,7 @@ def record_consensus(actor: User, s: Solicitation, bid: Bid, criterion: Evaluati
     record("evaluation.consensus", actor=actor, obj=s, organization_id=s.agency_id,
            data={"solicitation": s.number, "vendor": bid.vendor.name, "criterion": criterion.name,
                  "points": str(points), "previous": None if previous is None else str(previous), "reason": reason})
+    signals.evaluation_changed.send(s)
     return consensus
 
 
