@@ -165,7 +165,7 @@ def main() -> int:
         build_seconds = time.perf_counter() - t0
         sha256, url, number = stored.sha256, f"/agency/solicitations/{s.id}/evaluation/report.pdf", s.number
         log(f"report: {len(body) / 1_048_576:.1f} MB, {body.count(b'/Type /Page') - body.count(b'/Type /Pages')} "
-            f"pages, built in {stored.build_ms} ms (render)")
+            f"pages, built in {stored.build_ms} ms (rank, lay out, render)")
         assert report_files.stale_reports().count(s.id) == 0  # the job has nothing left to do for it
         officer_email = officer.email
         clock.reset()
