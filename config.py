@@ -83,6 +83,11 @@ class Config:
 
     SCHEDULER_OUTBOX_SECONDS = 30
     SCHEDULER_DUE_WORK_SECONDS = 60
+    # Evaluation reports out of date (scoring closed, a consensus score recorded...) are rebuilt
+    # this often; a request for one builds it itself only for an evaluation of at most this many
+    # score rows (evaluators x bids x criteria), and otherwise says it is being prepared.
+    SCHEDULER_EVALUATION_REPORT_SECONDS = 15
+    EVALUATION_REPORT_INLINE_SCORES = 5000
     # How often the scheduler looks whether today's audit anchor is due (it acts once a UTC day).
     SCHEDULER_AUDIT_ANCHOR_SECONDS = 60 * 60
 

@@ -135,8 +135,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.solicitations.saved_search_views import bp as saved_searches_bp
 
     # Modules that register at import: sealed bid events are redacted in the audit trail until the
-    # opening; solicitation events e-mail followers, participating agencies and saved searches.
+    # opening; solicitation events e-mail followers, participating agencies and saved searches;
+    # evaluation changes put the stored evaluation report out of date.
     from app.bids import sealing  # noqa: F401
+    from app.evaluation import report_files  # noqa: F401 - the report's state version follows changes
     from app.solicitations import notifications, saved_searches  # noqa: F401
 
     app.register_blueprint(core_bp)

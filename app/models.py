@@ -14,7 +14,7 @@ from app.contracts.models import (
     Participation,
     Purchase,
 )
-from app.evaluation.models import CommitteeMember, ConsensusScore, Evaluation, EvaluationScore
+from app.evaluation.models import CommitteeMember, ConsensusScore, Evaluation, EvaluationReportFile, EvaluationScore
 from app.jobs.models import JobRun
 from app.notifications.models import OutboxMessage
 from app.solicitations.communications import Addendum, AddendumAcknowledgement, Follow, Question
@@ -44,6 +44,7 @@ __all__ = [
     "Purchase",
     "ContractLine",
     "Evaluation",
+    "EvaluationReportFile",
     "EvaluationScore",
     "ExpiryReminder",
     "Protest",

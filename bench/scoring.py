@@ -1,5 +1,6 @@
 """Scoring at scale: N bids x C criteria x E evaluators, stored, scored and ranked through the
-real services and database, then the evaluation report rendered as a PDF.
+real services and database, then the evaluation report built and stored as the scheduler's job
+does, and served from storage to a signed-in officer.
 
     python bench/scoring.py [--bids 1000] [--criteria 20] [--evaluators 7]
 
@@ -8,13 +9,20 @@ SQLite file in a temporary folder. Bids are made with the real bid services (sea
 audited) with the clock frozen before the deadline, then opened, declared responsive, scored by
 each evaluator as one scoring sheet, closed by the chair and ranked. Ends with one line:
 
-    bids=N rank_seconds=X report_pdf_seconds=Y
+    bids=N rank_seconds=X report_build_seconds=Y report_served_seconds=Z
+
+rank_seconds: the ranking (services.results) from a cold session. report_build_seconds: what the
+build_evaluation_reports job does for one report (rank, lay out, render, store, commit).
+report_served_seconds: GET report.pdf through the app (test client, signed in as the officer),
+the stored file read and checked against its SHA-256.
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import random
+import re
 import sys
 import tempfile
 import time
@@ -47,9 +55,7 @@ def main() -> int:
     from app.core import clock
     from app.core.files import check_upload
     from app.core.roles import OrganizationKind, Role
-    from app.evaluation import services as evaluation
-    from app.evaluation.pdf import render_evaluation_report
-    from app.evaluation.report import build_report
+    from app.evaluation import report_files, services as evaluation
     from app.extensions import db
     from app.solicitations import services as sol
     from app.solicitations.models import Category, NoticeMedium, PriceFormula, SolicitationStatus, SolicitationType
@@ -150,13 +156,34 @@ def main() -> int:
         res = evaluation.results(s)
         rank_seconds = time.perf_counter() - t0
         assert len(res.ranked) == args.bids, len(res.ranked)
+        log(f"top: {res.ranked[0].name} {res.ranked[0].total_display}")
+
+        db.session.expire_all()
         t0 = time.perf_counter()
-        body = render_evaluation_report(build_report(res))
-        report_seconds = time.perf_counter() - t0
-        log(f"report: {len(body) / 1_048_576:.1f} MB; top: {res.ranked[0].name} {res.ranked[0].total_display}")
+        stored, body = report_files.build_report_file(s)
+        db.session.commit()
+        build_seconds = time.perf_counter() - t0
+        sha256, url, number = stored.sha256, f"/agency/solicitations/{s.id}/evaluation/report.pdf", s.number
+        log(f"report: {len(body) / 1_048_576:.1f} MB, {body.count(b'/Type /Page') - body.count(b'/Type /Pages')} "
+            f"pages, built in {stored.build_ms} ms (rank, lay out, render)")
+        assert report_files.stale_reports().count(s.id) == 0  # the job has nothing left to do for it
+        officer_email = officer.email
         clock.reset()
 
-    print(f"bids={args.bids} rank_seconds={rank_seconds:.2f} report_pdf_seconds={report_seconds:.2f}")
+    client = app.test_client()
+    token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/accounts/login").get_data(as_text=True))
+    signed = client.post("/accounts/login", data={"email": officer_email, "password": "bench-password-2026",
+                                                  "csrf_token": token.group(1) if token else ""})
+    assert signed.status_code == 302, signed.status_code
+    t0 = time.perf_counter()
+    served = client.get(url)
+    served_seconds = time.perf_counter() - t0
+    assert served.status_code == 200, served.status_code
+    assert served.headers["ETag"] == f'"{sha256}"' and hashlib.sha256(served.data).hexdigest() == sha256
+    log(f"served {number}'s report: {len(served.data)} bytes, ETag {sha256[:12]}…")
+
+    print(f"bids={args.bids} rank_seconds={rank_seconds:.2f} report_build_seconds={build_seconds:.2f} "
+          f"report_served_seconds={served_seconds:.2f}")
     return 0
 
 

@@ -12,7 +12,7 @@ from app.audit.services import record
 from app.awards.models import AwardRecommendation, Protest, ProtestStatus, RecommendationStatus
 from app.bids.models import Bid, BidStatus
 from app.compliance.rules import protest_period_for
-from app.core import clock
+from app.core import clock, signals
 from app.core.errors import DomainError, NotPermitted
 from app.core.roles import Role
 from app.evaluation.services import evaluation_for, results
@@ -64,6 +64,7 @@ def recommend_award(actor: User, s: Solicitation, bid_ids: list[int], justificat
     record("award.recommended", actor=actor, obj=s, organization_id=s.agency_id,
            data={"solicitation": s.number, "vendors": sorted(b.vendor.name for b in bids),
                  "justification": justification})
+    signals.evaluation_changed.send(s)  # the evaluation report names the recommendation
     return recommendation
 
 

@@ -14,7 +14,7 @@ from app.audit.services import record
 from app.bids.drafts import requirement_label
 from app.bids.models import BID_BOND, Bid, BidLine, BidStatus, Responsiveness, opened_bid_loading
 from app.bids.receipts import StoredRecordChanged, content_digest, extended_price, read_version_content
-from app.core import clock
+from app.core import clock, signals
 from app.core.errors import DomainError, NotPermitted
 from app.extensions import db
 from app.solicitations.models import Solicitation, SolicitationStatus
@@ -111,6 +111,7 @@ def decide_responsiveness(actor: User, bid: Bid, responsive: bool, reason: str) 
     record(f"bid.{bid.responsiveness.value}", actor=actor, obj=bid, organization_id=bid.solicitation.agency_id,
            data={"solicitation_id": bid.solicitation_id, "solicitation": bid.solicitation.number,
                  "vendor": bid.vendor.name, "reason": bid.responsiveness_reason, "flags": bid.flags})
+    signals.evaluation_changed.send(bid.solicitation)  # the ranking counts responsive bids only
 
 
 # ----------------------------------------------------------------------------- tabulation

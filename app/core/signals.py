@@ -11,3 +11,7 @@ roles_changed = _signals.signal("roles-changed")
 solicitation_transitioned = _signals.signal("solicitation-transitioned")
 addendum_issued = _signals.signal("addendum-issued")
 question_answered = _signals.signal("question-answered")
+
+# Evaluation: something the evaluation report shows changed (scores, consensus, the committee,
+# responsiveness, the recommendation). Sender: the Solicitation.
+evaluation_changed = _signals.signal("evaluation-changed")

@@ -132,6 +132,12 @@ def save_with_transaction(session: Session, data: bytes) -> StoredFile:
     return stored
 
 
+def delete_after_commit(session: Session, key: str) -> None:
+    """Delete a stored file once `session`'s current transaction commits (a row now points at a
+    replacement); kept if the transaction ends otherwise, since the row still points at it."""
+    session.info.setdefault("files_to_delete", []).append((str(storage().root), key))
+
+
 @event.listens_for(Session, "before_commit")
 def _mark_commit_sent(session: Session) -> None:
     # Flush here so that a refused write (a constraint) still deletes the files; past this point
@@ -145,11 +151,14 @@ def _mark_commit_sent(session: Session) -> None:
 def _keep_pending_files(session: Session) -> None:
     session.info.pop("pending_files", None)
     session.info.pop("commit_sent", None)
+    for root, key in session.info.pop("files_to_delete", []):
+        LocalStorage(root).delete(key)
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _discard_pending_files(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:  # the outermost transaction ended without a commit
+        session.info.pop("files_to_delete", None)  # the rows still point at them
         pending = session.info.pop("pending_files", [])
         if session.info.pop("commit_sent", False):
             return  # the commit's outcome is unknown: an unreferenced file beats a row without one

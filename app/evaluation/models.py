@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Numeric, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import TimestampMixin, UTCDateTime
@@ -32,6 +32,10 @@ class Evaluation(db.Model):
     started_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     scoring_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     scoring_closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Counts the changes to what the evaluation report shows (scores, consensus, committee,
+    # responsiveness, recommendation, status) once the ranking may be shown; the stored report
+    # names the version it was built from (EvaluationReportFile).
+    state_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     solicitation: Mapped[Solicitation] = relationship()
     members: Mapped[list[CommitteeMember]] = relationship(
@@ -112,3 +116,24 @@ class ConsensusScore(db.Model):
     reason: Mapped[str] = mapped_column(Text)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class EvaluationReportFile(db.Model):
+    """The evaluation report PDF as last built (by the scheduler's job, or on request for a small
+    evaluation), kept in storage with its SHA-256. It is given out while `state_version` is still
+    the evaluation's, after its bytes are checked against the digest."""
+
+    __tablename__ = "evaluation_report_files"
+    __table_args__ = (
+        CheckConstraint("size > 0", name="not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    solicitation_id: Mapped[int] = mapped_column(ForeignKey("solicitations.id", ondelete="CASCADE"), unique=True)
+    state_version: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(100), unique=True)
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    build_ms: Mapped[int] = mapped_column(Integer)  # how long the build took, for operators

@@ -58,7 +58,7 @@ def build_report(res: Results, recommendation=None) -> EvaluationReport:  # noqa
         for bid in sorted(res.bids.values(), key=lambda b: b.vendor.name):
             for c in criteria:
                 key = (bid.id, c.id)
-                by_member = {sc.member_id: sc.points for sc in res.scores.get(key, [])}
+                by_member = res.scores.get(key, {})
                 report.score_rows.append([bid.vendor.name, f"{c.name} ({c.points:.0f})",
                                           *[_points(by_member.get(m.id)) for m in active],
                                           _points(res.points.get(key)),

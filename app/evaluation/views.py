@@ -16,9 +16,8 @@ from app.core.numbers import NumberError, numeric_limit, parse_id, read_decimal
 from app.core.permissions import forbid_unless, roles_required
 from app.core.roles import AGENCY_STAFF, Role
 from app.core.web import commit_or_flash
-from app.evaluation import services
+from app.evaluation import report_files, services
 from app.evaluation.forms import AttestationForm, CommitteeForm
-from app.evaluation.pdf import render_evaluation_report
 from app.evaluation.report import EvaluationReport, build_report
 from app.extensions import db
 from app.solicitations.models import EvaluationCriterion, Solicitation, SolicitationStatus
@@ -190,12 +189,17 @@ def consensus(solicitation_id: int):
     return redirect(url_for("evaluation.overview", solicitation_id=s.id, _anchor="consensus"))
 
 
-def _report(solicitation_id: int) -> tuple[Solicitation, EvaluationReport]:
+def _report_access(solicitation_id: int) -> Solicitation:
     s = _load(solicitation_id)
     evaluation = services.evaluation_for(s)
     if not services.ranking_ready(s, evaluation):
         abort(404)  # scores stay independent until the chair closes scoring
     forbid_unless(services.can_see_proposals(current_user, s))
+    return s
+
+
+def _report(solicitation_id: int) -> tuple[Solicitation, EvaluationReport]:
+    s = _report_access(solicitation_id)
     from app.awards.services import current_recommendation
 
     return s, build_report(services.results(s), current_recommendation(s))
@@ -211,6 +215,20 @@ def report(solicitation_id: int):
 @bp.route("/agency/solicitations/<int:solicitation_id>/evaluation/report.pdf")
 @roles_required(*AGENCY_STAFF)
 def report_pdf(solicitation_id: int):
-    s, report = _report(solicitation_id)
-    return Response(render_evaluation_report(report), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{s.number}-evaluation.pdf"'})
+    """The stored report, checked against its SHA-256 (report_files). Out of date or not built
+    yet: a small evaluation's is built here; a large one's by the scheduler, meanwhile a page
+    says so (202)."""
+    s = _report_access(solicitation_id)
+    found = report_files.read_current(s)
+    if found is None:
+        if not report_files.builds_inline(s):
+            return render_template("evaluation/report_preparing.html", s=s), 202
+        found = commit_or_flash(lambda: report_files.build_report_file(s)).value
+    stored, body = found
+    response = Response(body, mimetype="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="{stored.filename}"'})
+    response.set_etag(stored.sha256)
+    response.last_modified = stored.built_at
+    response.cache_control.private = True
+    response.cache_control.no_cache = True  # asked again each time: the report changes with the evaluation
+    return response.make_conditional(request)

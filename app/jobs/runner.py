@@ -8,6 +8,7 @@ from flask import current_app
 
 from app.audit.anchors import send_daily_anchor
 from app.core import clock
+from app.evaluation.report_files import build_stale_reports
 from app.extensions import db
 from app.awards.services import finalise_due_awards
 from app.contracts.eligibility import refresh_stale_eligibility
@@ -32,6 +33,8 @@ JOBS: list[Job] = [
     Job("send_contract_expiry_reminders", send_expiry_reminders, "SCHEDULER_DUE_WORK_SECONDS"),
     # Rule files changed, contracts expired or never computed: their usability by state again.
     Job("refresh_contract_eligibility", refresh_stale_eligibility, "SCHEDULER_DUE_WORK_SECONDS"),
+    # Evaluation report PDFs missing or out of date since scoring closed or a score changed.
+    Job("build_evaluation_reports", build_stale_reports, "SCHEDULER_EVALUATION_REPORT_SECONDS"),
     # Once a UTC day: the audit chain head to the anchor log and the platform admins' inboxes.
     Job("anchor_audit_chain", send_daily_anchor, "SCHEDULER_AUDIT_ANCHOR_SECONDS"),
     Job("deliver_outbox", deliver_outbox, "SCHEDULER_OUTBOX_SECONDS"),
