@@ -58,6 +58,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     register_error_handlers(app)
     register_template_helpers(app)
+    from app.core.statements import init_statement_counter
+
+    init_statement_counter(app)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
     return app
