@@ -58,8 +58,10 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     register_error_handlers(app)
     register_template_helpers(app)
+    from app.core.http_cache import init_http_cache
     from app.core.statements import init_statement_counter
 
+    init_http_cache(app)
     init_statement_counter(app)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)

@@ -123,4 +123,4 @@ def document(number: str, document_id: int):
     # A restricted document answers 404 to those who may not see it: its existence is not public.
     if doc is None or doc.contract_id != contract.id or doc not in contract.visible_documents(current_user):
         abort(404)
-    return send_verified(doc, content_type=doc.content_type)
+    return send_verified(doc, content_type=doc.content_type, scope="public" if doc.public else "private")
