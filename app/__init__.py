@@ -33,6 +33,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
     app.config.from_object(config_class)
+    from app.core.sessions import LeanCookieSessionInterface
+
+    app.session_interface = LeanCookieSessionInterface()
     from app.core.routing import IdConverter, refuse_null_characters
 
     app.url_map.converters["int"] = IdConverter  # before any route is added

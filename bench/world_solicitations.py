@@ -155,16 +155,15 @@ def submit_bids(vendor_user, prefix: str, count: int, close_share: float = 0.3) 
     from app.solicitations.models import Solicitation, SolicitationStatus
 
     vendor_id = vendor_user.organization_id
-    mine = select(Bid.solicitation_id).where(Bid.vendor_id == vendor_id)
     ours = Solicitation.number.startswith(f"{prefix}-")
-    have = db.session.scalar(select(func.count()).select_from(Bid).join(Solicitation).where(
-        Bid.vendor_id == vendor_id, ours)) or 0
-    if have >= count:
-        return 0
+    bid_on = select(Solicitation).join(Bid, Bid.solicitation_id == Solicitation.id).where(Bid.vendor_id == vendor_id, ours)
+    have = db.session.scalar(select(func.count()).select_from(bid_on.subquery())) or 0
     targets = list(db.session.scalars(select(Solicitation).where(
         ours, Solicitation.status == SolicitationStatus.PUBLISHED, Solicitation.due_at > clock.now() + timedelta(days=1),
-        Solicitation.id.not_in(mine)).order_by(Solicitation.id).limit(count - have)))
-    log(f"submitting {len(targets)} bids through the bid services")
+        Solicitation.id.not_in(select(Bid.solicitation_id).where(Bid.vendor_id == vendor_id)))
+        .order_by(Solicitation.id).limit(max(0, count - have))))
+    if targets:
+        log(f"submitting {len(targets)} bids through the bid services")
     started = time.perf_counter()
     for n, s in enumerate(targets, start=1):
         save_draft(vendor_user, s, prices={item.id: Decimal(10 + n % 50) + item.position for item in s.items},
@@ -174,10 +173,15 @@ def submit_bids(vendor_user, prefix: str, count: int, close_share: float = 0.3) 
         if n % 100 == 0:
             log(f"  {have + n} of {count} bids ({time.perf_counter() - started:.0f} s)")
     # Some of them close: the due time has passed (just now: after every bid was accepted).
+    closed = db.session.scalar(select(func.count()).select_from(
+        bid_on.where(Solicitation.status == SolicitationStatus.CLOSED).subquery())) or 0
+    closing = list(db.session.scalars(bid_on.where(Solicitation.status == SolicitationStatus.PUBLISHED)
+                                      .order_by(Solicitation.id).limit(max(0, int(count * close_share) - closed))))
     now = clock.now()
-    for s in targets[: int(len(targets) * close_share)]:
-        s.status, s.due_at, s.closed_at = SolicitationStatus.CLOSED, now, now
-        s.publish_at = s.published_at = min(s.published_at, now - timedelta(days=30))
+    for s in closing:
+        published = min(s.published_at, now - timedelta(days=30))
+        s.publish_at = s.published_at = published
         s.questions_due_at = now - timedelta(days=7)
+        s.status, s.due_at, s.closed_at = SolicitationStatus.CLOSED, now, now
     db.session.commit()
-    return len(targets)
+    return len(targets) + len(closing)

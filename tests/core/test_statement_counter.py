@@ -69,3 +69,12 @@ def test_each_request_counts_from_zero(counting_app):
 
 def test_off_by_default(client):
     assert "X-Statements" not in client.get("/contracts/").headers
+
+
+def test_healthz_asks_the_database_one_question(app, client):
+    from tests.conftest import counting_statements
+
+    with counting_statements(app) as statements:
+        response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_json()["status"] == "ok"
+    assert [s.strip().upper() for s in statements] == ["SELECT 1"]
