@@ -57,7 +57,8 @@ def use_context(contract: Contract, user) -> dict:  # noqa: ANN001
         context["my_participation"] = services.participation_of(contract, user.organization_id)
         context["my_check"] = services.latest_check(contract, user.organization_id) if context["can_use"] else None
     spend = purchases.contract_spend(contract)
-    context.update(spend=spend, spend_rows=purchases.visible_spend_rows(user, contract, spend),
+    context.update(spend=spend, spend_rows=purchases.visible_spend_rows(user, contract),
+                   spend_of_all=purchases.sees_every_agency(user, contract),
                    participants=services.participations(contract)
                    if user.is_authenticated and user.organization_id == contract.agency_id else [])
     return context
