@@ -6,7 +6,8 @@ Which rows are made how:
   event), about 30 a second on PostgreSQL;
 - organizations (agencies, vendors) and purchases: bulk INSERTs of plain rows (a million
   purchases recorded one by one through the service would time the audit chain for hours, not
-  the pages that read them).
+  the pages that read them); then the contracts' running spend totals are recounted from them
+  (what the service keeps with each purchase).
 Every loader is resumable: rows carry a prefix in their name or number, a loader counts the ones
 already there and makes only the missing ones, each row from its own seeded random generator, so
 a run that stopped half way and a run from scratch make the same world.
@@ -230,6 +231,11 @@ def insert_purchases(contracts: Sequence[int], agencies: Sequence[int], recorded
         made += len(rows)
         if (start // batch_size) % 10 == 9 or start + batch_size >= count:
             log(f"  {start + len(rows)} of {count} purchases ({time.perf_counter() - started:.0f} s)")
+    if made:  # what record_purchase keeps with each purchase: the contracts' running totals
+        from app.contracts.purchases import recount_spend
+
+        recount_spend()
+        db.session.commit()
     return made
 
 

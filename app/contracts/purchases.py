@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import case, distinct, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Organization, User
@@ -142,6 +142,10 @@ def record_purchase(user: User, contract: Contract, *, po_number: str, ordered_o
     except IntegrityError:  # the same PO recorded a moment ago by a colleague
         raise DomainError(f"Purchase order {po_number} is already recorded for this contract.",
                           field="po_number") from None
+    # The contract's running totals, in this transaction: SET n = n + 1, so purchases recorded at
+    # the same moment all count.
+    contract.reported_purchases = Contract.reported_purchases + 1
+    contract.reported_spend = Contract.reported_spend + amount
 
     warnings = []
     if purchase.above_contract_price:
@@ -191,6 +195,19 @@ class ContractSpend:
 def total_spend(contract: Contract) -> Decimal:
     return db.session.scalar(select(func.coalesce(func.sum(Purchase.amount), 0))
                              .where(Purchase.contract_id == contract.id)) or Decimal(0)
+
+
+def recount_spend() -> int:
+    """Rebuild every contract's running totals from its purchase rows (after a bulk load, or to
+    repair them); returns how many contracts had other totals. The caller commits."""
+    count = (select(func.count()).where(Purchase.contract_id == Contract.id).correlate(Contract).scalar_subquery())
+    spend = (select(func.coalesce(func.sum(Purchase.amount), 0)).where(Purchase.contract_id == Contract.id)
+             .correlate(Contract).scalar_subquery())
+    result = db.session.execute(update(Contract).where(or_(Contract.reported_purchases != count,
+                                                           Contract.reported_spend != spend))
+                                .values(reported_purchases=count, reported_spend=spend)
+                                .execution_options(synchronize_session=False))
+    return result.rowcount
 
 
 def contract_spend(contract: Contract) -> ContractSpend:

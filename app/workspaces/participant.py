@@ -204,27 +204,28 @@ class RegisteredContract:
 
 def load_registered(user: User) -> dict[str, Any]:
     """The contracts the registrar's organization registered, newest first, each with how many
-    agencies joined it and what they have reported buying (all time)."""
-    mine = (select(Contract.id).join(User, Contract.registered_by_id == User.id)
-            .where(Contract.source == ContractSource.REGISTRANT, User.organization_id == user.organization_id))
+    agencies joined it and what they have reported buying (all time: the contracts' running
+    totals, so a registrar of thousands of contracts does not sum millions of purchases)."""
+    registrant = User.organization_id == user.organization_id
+    mine = select(Contract.id).join(User, Contract.registered_by_id == User.id).where(
+        Contract.source == ContractSource.REGISTRANT, registrant)
     participations = (select(func.count()).where(Participation.contract_id == Contract.id,
                                                  Participation.status == ParticipationStatus.ACTIVE)
                       .correlate(Contract).scalar_subquery())
-    purchases = select(func.count()).where(Purchase.contract_id == Contract.id).correlate(Contract).scalar_subquery()
-    spend = (select(func.coalesce(func.sum(Purchase.amount), 0)).where(Purchase.contract_id == Contract.id)
-             .correlate(Contract).scalar_subquery())
     rows = db.session.execute(
-        select(Contract, participations.label("participations"), purchases.label("purchases"), spend.label("spend"))
-        .where(Contract.id.in_(mine)).options(joinedload(Contract.vendor))
+        select(Contract, participations.label("participations")).join(User, Contract.registered_by_id == User.id)
+        .where(Contract.source == ContractSource.REGISTRANT, registrant).options(joinedload(Contract.vendor))
         .order_by(Contract.created_at.desc(), Contract.id.desc()).limit(REGISTERED_SHOWN)).all()
-    totals = db.session.execute(select(
-        select(func.count()).where(Contract.id.in_(mine)).scalar_subquery().label("contracts"),
-        select(func.count()).where(Participation.contract_id.in_(mine),
-                                   Participation.status == ParticipationStatus.ACTIVE).scalar_subquery().label("joined"),
-        select(func.coalesce(func.sum(Purchase.amount), 0)).where(Purchase.contract_id.in_(mine))
-        .scalar_subquery().label("spend"))).one()
-    return {"rows": [RegisteredContract(r.Contract, r.participations, r.purchases, money(r.spend)) for r in rows],
-            "total": totals.contracts, "total_participations": totals.joined, "total_spend": money(totals.spend)}
+    totals = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(Contract.reported_spend), 0),
+               select(func.count()).where(Participation.contract_id.in_(mine),
+                                          Participation.status == ParticipationStatus.ACTIVE)
+               .scalar_subquery())
+        .join(User, Contract.registered_by_id == User.id)
+        .where(Contract.source == ContractSource.REGISTRANT, registrant)).one()
+    return {"rows": [RegisteredContract(r.Contract, r.participations, r.Contract.reported_purchases,
+                                        money(r.Contract.reported_spend)) for r in rows],
+            "total": totals[0], "total_participations": totals[2], "total_spend": money(totals[1])}
 
 
 SECTIONS: list[Section] = [

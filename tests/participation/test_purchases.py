@@ -277,3 +277,38 @@ def test_only_a_joined_agency_records_and_sees_its_own_purchases(app, client, co
     assert "Record a purchase" not in _text(client.get(url))
     assert client.submit(url, _form(coop, "OH-9", "10")).status_code == 403
     assert list(_purchases(app)) == ["TX-SECRET-1"]
+
+
+def _totals(app, number: str) -> tuple[int, Decimal]:
+    from app.contracts.models import Contract
+
+    with app.app_context():
+        contract = db.session.scalar(db.select(Contract).where(Contract.number == number))
+        return contract.reported_purchases, contract.reported_spend
+
+
+def test_the_contract_keeps_running_totals_of_the_purchases_reported(app, client, coop, joined, vendor):
+    """What a registrar's dashboard sums over thousands of contracts: kept with each purchase (the
+    form and the upload), a refused one not counted, and equal to a recount from the rows."""
+    from app.contracts.purchases import recount_spend
+
+    texas, ohio = joined("TX"), joined("OH")
+    assert _totals(app, coop.number) == (0, D("0"))
+    sign_in(client, texas.buyer)
+    client.submit(f"/contracts/{coop.number}/purchases", _form(coop, "TX-1", "400.00"))
+    client.submit(f"/contracts/{coop.number}/purchases", _form(coop, "TX-1", "400.00"))  # refused: the same PO
+    sign_in(client, ohio.buyer)
+    client.submit(f"/contracts/{coop.number}/purchases", _form(coop, "OH-1", "100.50"))
+    template = client.get(f"/contracts/{coop.number}/purchases/template.csv").data  # one purchase of $12.00
+    client.submit(f"/contracts/{coop.number}/purchases/upload", {"file": (io.BytesIO(template), "t.csv")},
+                  content_type="multipart/form-data")
+    assert len(_purchases(app)) == 3
+    expected = (3, sum((amount for amount, _, _ in _purchases(app).values()), D("0")))
+    assert _totals(app, coop.number) == expected
+    with app.app_context():
+        from app.contracts.models import Contract
+
+        db.session.execute(db.update(Contract).values(reported_purchases=0, reported_spend=0))
+        assert recount_spend() == 1
+        db.session.commit()
+    assert _totals(app, coop.number) == expected
