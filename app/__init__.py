@@ -108,6 +108,8 @@ def _init_extensions(app: Flask) -> None:
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
+    from sqlalchemy.orm import joinedload
+
     from app.accounts.models import User
     from app.core.numbers import parse_id
 
@@ -116,7 +118,8 @@ def _init_extensions(app: Flask) -> None:
         ident, _, token = user_id.partition(":")
         if parse_id(ident) is None or not token:
             return None
-        user = db.session.get(User, parse_id(ident))
+        # One statement for every signed-in request: the user, its organization and its roles.
+        user = db.session.get(User, parse_id(ident), options=[joinedload(User.role_rows)])
         if user is None or not user.active or not user.session_token_matches(token):
             return None
         return user

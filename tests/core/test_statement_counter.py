@@ -78,3 +78,15 @@ def test_healthz_asks_the_database_one_question(app, client):
         response = client.get("/healthz")
     assert response.status_code == 200 and response.get_json()["status"] == "ok"
     assert [s.strip().upper() for s in statements] == ["SELECT 1"]
+
+
+def test_the_signed_in_user_is_loaded_with_its_organization_and_roles_in_one_statement(app, client, login_as):
+    """Every signed-in request pays for it: one round trip, not one per relationship."""
+    from tests.conftest import counting_statements
+
+    login_as(Role.PROCUREMENT_OFFICER, Role.APPROVER)
+    client.get("/")
+    with counting_statements(app) as statements:
+        html = client.get("/").get_data(as_text=True)
+    assert "Our solicitations" in html  # the navigation read the roles
+    assert len(statements) == 1
