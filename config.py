@@ -99,6 +99,9 @@ class Config:
     # Browser tests move a real server's clock through this file (seconds to add); see core/clock.
     CLOCK_OFFSET_FILE = os.environ.get("CLOCK_OFFSET_FILE")
 
+    # Each response says how many SQL statements its request ran (X-Statements): for the page bench.
+    COUNT_STATEMENTS = os.environ.get("COUNT_STATEMENTS", "") == "1"
+
     BOOTSTRAP_SERVE_LOCAL = True
     BOOTSTRAP_BOOTSWATCH_THEME = None
 
@@ -122,6 +125,7 @@ class TestConfig(Config):
     SEALING_KEY = "q0dYlq3qV2yCz7iBgUuIVh3OQm0c9cO7yD0SxgkzZVo="
     MAX_BID_DOCUMENT_BYTES = 2 * 1024 * 1024
     CLOCK_OFFSET_FILE = None  # the suite moves the clock in-process (clock.freeze / advance)
+    COUNT_STATEMENTS = False  # tests count with an engine listener (tests/conftest.py); one test turns it on
 
 
 class ProductionConfig(Config):

@@ -33,6 +33,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
     app.config.from_object(config_class)
+    from app.core.sessions import LeanCookieSessionInterface
+
+    app.session_interface = LeanCookieSessionInterface()
     from app.core.routing import IdConverter, refuse_null_characters
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
@@ -58,6 +61,11 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     register_error_handlers(app)
     register_template_helpers(app)
+    from app.core.http_cache import init_http_cache
+    from app.core.statements import init_statement_counter
+
+    init_http_cache(app)
+    init_statement_counter(app)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
     return app
@@ -100,6 +108,8 @@ def _init_extensions(app: Flask) -> None:
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
+    from sqlalchemy.orm import joinedload
+
     from app.accounts.models import User
     from app.core.numbers import parse_id
 
@@ -108,7 +118,8 @@ def _init_extensions(app: Flask) -> None:
         ident, _, token = user_id.partition(":")
         if parse_id(ident) is None or not token:
             return None
-        user = db.session.get(User, parse_id(ident))
+        # One statement for every signed-in request: the user, its organization and its roles.
+        user = db.session.get(User, parse_id(ident), options=[joinedload(User.role_rows)])
         if user is None or not user.active or not user.session_token_matches(token):
             return None
         return user

@@ -17,6 +17,7 @@ from typing import Any
 from flask import url_for
 from markupsafe import Markup, escape
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.audit.models import AuditEvent
@@ -193,5 +194,6 @@ def recent_for(user: Any, limit: int = 10) -> list[Activity]:
     """The user's own recent events, newest first by when they happened (records made with a moved
     clock, as the demo's past awards are, still read in the order of their dates)."""
     events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.actor_id == user.id)
+                                     .options(joinedload(AuditEvent.actor).lazyload(User.role_rows))  # names only
                                      .order_by(AuditEvent.occurred_at.desc(), AuditEvent.seq.desc()).limit(limit)))
     return describe(events, user)

@@ -13,6 +13,7 @@ from app.awards import services
 from app.awards.models import Protest
 from app.bids.models import Bid
 from app.core import clock
+from app.core.http_cache import send_cached
 from app.core.numbers import parse_id
 from app.core.web import commit_or_flash
 from app.core.permissions import forbid_unless, get_or_404, roles_required
@@ -130,13 +131,11 @@ def _render_notice(s: Solicitation, recommendation, status: int = 200, **context
     contracts = db.session.scalars(select(Contract).where(Contract.solicitation_id == s.id)
                                    .order_by(Contract.number)).all()
     return render_template("awards/notice.html", s=s, recommendation=recommendation, own_bid=own_bid,
-                           contracts=contracts, action_form=ActionForm(), **context), status
+                           contracts=contracts, **context), status
 
 
 @bp.route("/solicitations/<number>/award.pdf")
 def notice_pdf(number: str):
-    from flask import Response
-
     from app.awards.pdf import render_award_notice_pdf
     from app.bids.opening import opened_bids
 
@@ -145,8 +144,7 @@ def notice_pdf(number: str):
     if recommendation is None or recommendation.intent_issued_at is None:
         abort(404)
     body = render_award_notice_pdf(s, recommendation, opened_bids(s))
-    return Response(body, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{number}-award-notice.pdf"'})
+    return send_cached(body, mimetype="application/pdf", filename=f"{number}-award-notice.pdf", scope="public")
 
 
 @bp.route("/solicitations/<number>/protest", methods=["POST"])

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from flask import url_for
 from sqlalchemy import and_, func, select
+from sqlalchemy.orm import defer
 
 from app.bids.models import Bid, BidStatus, BidVersion, Responsiveness
 from app.core import clock
@@ -143,6 +144,9 @@ def outcomes_for_vendor(vendor_id: int, limit: int | None = None, *, offset: int
              .join(Solicitation, Solicitation.id == Bid.solicitation_id)
              .outerjoin(BidVersion, and_(BidVersion.bid_id == Bid.id, BidVersion.number == Bid.current_version_number))
              .where(Bid.vendor_id == vendor_id)
+             # Neither the sealed working draft nor the solicitation's long texts are shown here.
+             .options(defer(Bid.sealed_draft), defer(Solicitation.scope_md), defer(Solicitation.terms_md),
+                      defer(Solicitation.cooperative_clause))
              .order_by(Solicitation.due_at.desc(), Bid.id.desc()).offset(offset))
     if limit is not None:
         query = query.limit(limit)

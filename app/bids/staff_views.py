@@ -13,6 +13,7 @@ from app.bids.blueprint import bp
 from app.bids.forms import ResponsivenessForm
 from app.bids.models import Bid, BidDocument
 from app.bids.views import _send_document
+from app.core.http_cache import send_cached
 from app.core.permissions import forbid_unless, roles_required
 from app.core.roles import AGENCY_STAFF
 from app.core.spreadsheets import csv_writer
@@ -104,8 +105,8 @@ def tabulation(solicitation_id: int):
 @roles_required(*AGENCY_STAFF)
 def tabulation_pdf(solicitation_id: int):
     s = _load_opened(solicitation_id)
-    return Response(pdf.render_tabulation_pdf(opening.tabulate(s)), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{s.number}-tabulation.pdf"'})
+    return send_cached(pdf.render_tabulation_pdf(opening.tabulate(s)), mimetype="application/pdf",
+                       filename=f"{s.number}-tabulation.pdf", scope="private")
 
 
 @bp.route("/agency/solicitations/<int:solicitation_id>/tabulation.csv")

@@ -14,6 +14,7 @@ from app.bids.forms import BidForm, VerifyReceiptForm, bid_form_class
 from app.bids.models import Bid, BidDocument, BidStatus, BidVersion
 from app.core.errors import DomainError
 from app.core.files import check_upload, read_upload
+from app.core.http_cache import send_cached
 from app.core.numbers import page_arg
 from app.core.permissions import forbid_unless
 from app.core.roles import Role
@@ -215,7 +216,9 @@ def remove_document(number: str, document_id: int):
 
 
 def _send_document(document: BidDocument):
-    return send_verified(document, receipts.read_document(document), content_type=document.content_type)
+    # A bid's file: sealed content, before the opening and after it, is kept by no cache.
+    return send_verified(document, receipts.read_document(document), content_type=document.content_type,
+                         scope="sealed")
 
 
 @bp.route("/solicitations/<number>/bid/price-sheet.<any(xlsx, csv):fmt>")
@@ -248,8 +251,8 @@ def receipt(receipt_number: str):
 @login_required
 def receipt_pdf(receipt_number: str):
     version = _own_version(receipt_number)
-    return Response(pdf.render_receipt_pdf(version), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="receipt-{receipt_number}.pdf"'})
+    return send_cached(pdf.render_receipt_pdf(version), mimetype="application/pdf",
+                       filename=f"receipt-{receipt_number}.pdf", scope="private")
 
 
 @bp.route("/vendor/bids")

@@ -25,7 +25,9 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
+from app.accounts.models import User
 from app.audit.models import AuditEvent
 from app.audit.services import ChainReport, canonical_json, record, verify_chain
 from app.contracts.models import Contract, ContractDocument
@@ -267,17 +269,23 @@ def visible_keys(contract: Contract, user) -> set[str]:  # noqa: ANN001 (a User 
     return keys
 
 
+def _actor_by_name():  # noqa: ANN202 (a loader option, made once the models are all mapped)
+    """The events' actors by name only (never their roles: one query less on every contract page)."""
+    return joinedload(AuditEvent.actor).lazyload(User.role_rows)
+
+
 def evidence_packet(contract: Contract) -> Packet:
     """The manifest's items and the documents added since, with the events that recorded them."""
     manifest_event = db.session.scalar(
         select(AuditEvent).where(AuditEvent.object_type == "contracts", AuditEvent.object_id == str(contract.id),
                                  AuditEvent.action.in_((MANIFEST_ACTION, REGISTERED_ACTION)))
-        .order_by(AuditEvent.seq.desc()))
+        .options(_actor_by_name()).order_by(AuditEvent.seq.desc()))
     if manifest_event is None:
         return Packet(None, [])
     entries = list(manifest_event.data.get("items", []))
     cited_ids = {e["event_id"] for e in entries if e.get("event_id")}
-    events = {e.id: e for e in db.session.scalars(select(AuditEvent).where(AuditEvent.id.in_(cited_ids)))}
+    events = {e.id: e for e in db.session.scalars(select(AuditEvent).where(AuditEvent.id.in_(cited_ids))
+                                                    .options(_actor_by_name()))}
     documents = {d.id: d for d in contract.documents}
     items = [PacketItem(e["key"], e["title"], e["sha256"],
                         events.get(e["event_id"]) if e.get("event_id") else manifest_event,
@@ -285,7 +293,7 @@ def evidence_packet(contract: Contract) -> Packet:
     listed = {item.key for item in items}
     added = db.session.scalars(select(AuditEvent).where(
         AuditEvent.action == DOCUMENT_ADDED_ACTION, AuditEvent.data["number"].as_string() == contract.number)
-        .order_by(AuditEvent.seq))
+        .options(_actor_by_name()).order_by(AuditEvent.seq))
     for event in added:
         key = f"contract_document:{event.object_id}"
         if key not in listed:

@@ -83,6 +83,8 @@ class Contract(TimestampMixin, db.Model):
                         "(source = 'registrant' AND registered_by_id IS NOT NULL)", name="source_has_origin"),
         # The registry's default order (newest award first): a page of it reads 20 rows, not every contract.
         db.Index("ix_contracts_awarded", "awarded_at", "id"),
+        # Newest first (the registry's new contracts, a registrar's contracts): read in index order.
+        db.Index("ix_contracts_created_at", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,8 +98,9 @@ class Contract(TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
     # What the registry's full-text search reads besides the title (number, vendor, lead agency,
-    # categories, summary, price-list lines), kept by app.contracts.registry.index_contract.
-    search_text: Mapped[str] = mapped_column(Text, default="")
+    # categories, summary, price-list lines), kept by app.contracts.registry.index_contract. Only the
+    # database's full-text index reads it: never loaded with the row.
+    search_text: Mapped[str] = mapped_column(Text, default="", deferred=True)
     procurement_category: Mapped[ProcurementCategory] = mapped_column(enum_type(ProcurementCategory),
                                                                       default=ProcurementCategory.GOODS)
     # Registered contracts: the registrant and the compliance facts it supplied (COMPLIANCE.md
@@ -119,6 +122,11 @@ class Contract(TimestampMixin, db.Model):
     eligible_agency_types: Mapped[list[str]] = mapped_column(JSON, default=list)
     eligible_states: Mapped[list[str]] = mapped_column(JSON, default=list)
     awarded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Running totals of the purchases reported against it, kept by purchases.record_purchase in the
+    # purchase's own transaction: a registrar's thousands of contracts are summed from these, not
+    # from millions of purchase rows (purchases.recount_spend rebuilds them).
+    reported_purchases: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    reported_spend: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=0, server_default="0")
 
     solicitation: Mapped[Solicitation] = relationship()
     agency: Mapped[Organization] = relationship(foreign_keys=[agency_id])
@@ -371,11 +379,14 @@ class Purchase(TimestampMixin, db.Model):
         CheckConstraint("amount > 0", name="amount_positive"),
         # Covering: the contract page's spend by agency (count, sum, flags) reads the index alone.
         db.Index("ix_purchases_contract_agency", "contract_id", "agency_id", "amount", "above_contract_price"),
+        # Covering: an agency's spend in a fiscal year, by contract (its workspace), from the index alone.
+        db.Index("ix_purchases_agency_ordered", "agency_id", "ordered_on", "contract_id", "amount",
+                 "above_contract_price"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"))
-    agency_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     po_number: Mapped[str] = mapped_column(String(60))
     ordered_on: Mapped[date] = mapped_column(Date)
     amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))

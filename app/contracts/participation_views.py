@@ -2,7 +2,7 @@
 actions recorded as done), joining the contract, and the certificate of competitive solicitation."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -12,6 +12,7 @@ from app.contracts import participation as services
 from app.contracts.models import ComplianceCheck, Contract, Participation
 from app.contracts.participation_forms import ActionDoneForm, CheckForm, JoinForm
 from app.core.errors import DomainError
+from app.core.http_cache import send_cached
 from app.core.numbers import id_arg, parse_id
 from app.core.permissions import forbid_unless, roles_required
 from app.core.roles import AGENCY_STAFF, Role
@@ -56,7 +57,8 @@ def use_context(contract: Contract, user) -> dict:  # noqa: ANN001
         context["my_participation"] = services.participation_of(contract, user.organization_id)
         context["my_check"] = services.latest_check(contract, user.organization_id) if context["can_use"] else None
     spend = purchases.contract_spend(contract)
-    context.update(spend=spend, spend_rows=purchases.visible_spend_rows(user, contract, spend),
+    context.update(spend=spend, spend_rows=purchases.visible_spend_rows(user, contract),
+                   spend_of_all=purchases.sees_every_agency(user, contract),
                    participants=services.participations(contract)
                    if user.is_authenticated and user.organization_id == contract.agency_id else [])
     return context
@@ -180,5 +182,5 @@ def certificate(number: str):
     if participation is None:
         abort(404)
     body = render_certificate_pdf(services.certificate_for(participation))
-    return Response(body, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="{contract.number}-certificate.pdf"', "Cache-Control": "no-store"})
+    return send_cached(body, mimetype="application/pdf", filename=f"{contract.number}-certificate.pdf",
+                       scope="private")

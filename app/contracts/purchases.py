@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, distinct, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Organization, User
@@ -31,6 +31,7 @@ RECORD_ROLES = (Role.BUYER, Role.AGENCY_ADMIN)
 MAX_AMOUNT = Decimal("999999999999.99")  # Numeric(14, 2)
 MAX_QUANTITY = Decimal("999999999")
 CENTS = Decimal("0.01")
+SPEND_ROWS_SHOWN = 50  # agencies listed on a contract page, those that spent most
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,10 @@ def record_purchase(user: User, contract: Contract, *, po_number: str, ordered_o
     except IntegrityError:  # the same PO recorded a moment ago by a colleague
         raise DomainError(f"Purchase order {po_number} is already recorded for this contract.",
                           field="po_number") from None
+    # The contract's running totals, in this transaction: SET n = n + 1, so purchases recorded at
+    # the same moment all count.
+    contract.reported_purchases = Contract.reported_purchases + 1
+    contract.reported_spend = Contract.reported_spend + amount
 
     warnings = []
     if purchase.above_contract_price:
@@ -173,9 +178,9 @@ class AgencySpend:
 
 @dataclass(frozen=True)
 class ContractSpend:
-    rows: list[AgencySpend]
     total: Decimal
     purchases: int
+    agencies: int  # how many agencies reported a purchase
     ceiling: Decimal | None
 
     @property
@@ -192,30 +197,51 @@ def total_spend(contract: Contract) -> Decimal:
                              .where(Purchase.contract_id == contract.id)) or Decimal(0)
 
 
+def recount_spend() -> int:
+    """Rebuild every contract's running totals from its purchase rows (after a bulk load, or to
+    repair them); returns how many contracts had other totals. The caller commits."""
+    count = (select(func.count()).where(Purchase.contract_id == Contract.id).correlate(Contract).scalar_subquery())
+    spend = (select(func.coalesce(func.sum(Purchase.amount), 0)).where(Purchase.contract_id == Contract.id)
+             .correlate(Contract).scalar_subquery())
+    result = db.session.execute(update(Contract).where(or_(Contract.reported_purchases != count,
+                                                           Contract.reported_spend != spend))
+                                .values(reported_purchases=count, reported_spend=spend)
+                                .execution_options(synchronize_session=False))
+    return result.rowcount
+
+
 def contract_spend(contract: Contract) -> ContractSpend:
-    """One grouped query, whatever the number of purchases."""
-    flagged = func.sum(case((Purchase.above_contract_price.is_(True), 1), else_=0))
-    rows = db.session.execute(
-        # count(*), not count(id): with the covering index the database never reads the table rows.
-        select(Purchase.agency_id, Organization.name, func.count(), func.sum(Purchase.amount), flagged)
-        .join(Organization, Organization.id == Purchase.agency_id)
-        .where(Purchase.contract_id == contract.id)
-        .group_by(Purchase.agency_id, Organization.name)
-        .order_by(Organization.name)).all()
-    spend = [AgencySpend(agency_id, name, count, Decimal(total).quantize(CENTS), int(flags or 0))
-             for agency_id, name, count, total, flags in rows]
-    return ContractSpend(spend, sum((r.total for r in spend), Decimal("0.00")), sum(r.purchases for r in spend),
-                         contract.ceiling_value)
+    """The totals, public records: one query over the covering index, whatever the number of
+    purchases (count(*), not count(id): the database never reads the table rows)."""
+    purchases, total, agencies = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(Purchase.amount), 0), func.count(distinct(Purchase.agency_id)))
+        .where(Purchase.contract_id == contract.id)).one()
+    return ContractSpend(Decimal(total).quantize(CENTS), purchases, agencies, contract.ceiling_value)
 
 
-def visible_spend_rows(user, contract: Contract, spend: ContractSpend) -> list[AgencySpend]:  # noqa: ANN001
-    """Per-agency lines: all of them for the lead agency's staff and platform administrators, its
-    own for a participating agency, none for the public (which sees the totals only)."""
+def sees_every_agency(user, contract: Contract) -> bool:  # noqa: ANN001
+    """The lead agency's staff and platform administrators see every agency's spend."""
+    return user.is_authenticated and (user.has_role(Role.ADMIN) or (
+        user.organization_id == contract.agency_id and user.has_any_role(*AGENCY_STAFF)))
+
+
+def visible_spend_rows(user, contract: Contract) -> list[AgencySpend]:  # noqa: ANN001
+    """Per-agency lines: for the lead agency's staff and platform administrators, the
+    SPEND_ROWS_SHOWN agencies that spent most (a national contract has thousands of buyers); its
+    own for a participating agency; none for the public (which sees the totals only). One query."""
     if not user.is_authenticated:
         return []
-    if user.has_role(Role.ADMIN) or (user.organization_id == contract.agency_id and user.has_any_role(*AGENCY_STAFF)):
-        return spend.rows
-    return [row for row in spend.rows if row.agency_id == user.organization_id]
+    flagged = func.sum(case((Purchase.above_contract_price.is_(True), 1), else_=0))
+    total = func.sum(Purchase.amount)
+    query = (select(Purchase.agency_id, Organization.name, func.count(), total, flagged)
+             .join(Organization, Organization.id == Purchase.agency_id)
+             .where(Purchase.contract_id == contract.id).group_by(Purchase.agency_id, Organization.name))
+    if sees_every_agency(user, contract):
+        query = query.order_by(total.desc(), Organization.name).limit(SPEND_ROWS_SHOWN)
+    else:
+        query = query.where(Purchase.agency_id == user.organization_id)
+    return [AgencySpend(agency_id, name, count, Decimal(amount).quantize(CENTS), int(flags or 0))
+            for agency_id, name, count, amount, flags in db.session.execute(query)]
 
 
 def agency_purchases(contract: Contract, agency_id: int, page: int = 1, per_page: int = 50):  # noqa: ANN201

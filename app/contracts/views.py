@@ -6,6 +6,7 @@ from decimal import Decimal
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.accounts.forms import ActionForm
 from app.contracts import services
@@ -25,7 +26,8 @@ bp = Blueprint("contracts", __name__)
 
 
 def _load(number: str) -> Contract:
-    contract = db.session.scalar(select(Contract).where(Contract.number == number))
+    contract = db.session.scalar(select(Contract).where(Contract.number == number)
+                                 .options(joinedload(Contract.agency), joinedload(Contract.vendor)))
     if contract is None:
         abort(404)
     return contract
@@ -123,4 +125,4 @@ def document(number: str, document_id: int):
     # A restricted document answers 404 to those who may not see it: its existence is not public.
     if doc is None or doc.contract_id != contract.id or doc not in contract.visible_documents(current_user):
         abort(404)
-    return send_verified(doc, content_type=doc.content_type)
+    return send_verified(doc, content_type=doc.content_type, scope="public" if doc.public else "private")

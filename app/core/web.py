@@ -11,6 +11,7 @@ from flask import Response, current_app, flash, send_file, url_for
 from flask_wtf import FlaskForm
 
 from app.core.errors import DomainError
+from app.core.http_cache import Scope, cache_file
 from app.core.storage import RecordedFile, read_verified
 
 
@@ -21,13 +22,15 @@ def public_url(endpoint: str, **values: object) -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(endpoint, **values, _external=False)
 
 
-def send_verified(file: RecordedFile, data: bytes | None = None, *, content_type: str) -> Response:
+def send_verified(file: RecordedFile, data: bytes | None = None, *, content_type: str, scope: Scope) -> Response:
     """A stored file as a download, only once its bytes are checked against the recorded SHA-256
     (read_verified; `data`: the bytes a caller already read that way, e.g. a sealed bid file).
-    The checked bytes are what is sent, never a second read of the disk."""
+    The checked bytes are what is sent, never a second read of the disk; the recorded SHA-256 is
+    its ETag, and `scope` says who may keep a copy (app.core.http_cache)."""
     data = read_verified(file) if data is None else data
-    return send_file(io.BytesIO(data), mimetype=content_type, as_attachment=True,
-                     download_name=file.filename, max_age=0)
+    response = send_file(io.BytesIO(data), mimetype=content_type, as_attachment=True,
+                         download_name=file.filename, etag=False, conditional=False)
+    return cache_file(response, file.sha256, scope)
 
 
 def show_domain_error(form: FlaskForm | None, exc: DomainError) -> None:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.accounts.forms import ActionForm
 from app.accounts.typeahead import SUGGEST_RATE_LIMIT, read_name_filter, suggestions
 from app.core.geo import US_STATES
+from app.core.http_cache import send_cached
 from app.core.numbers import id_arg, page_arg, parse_id, parse_whole
 from app.core.permissions import forbid_unless, get_or_404
 from app.core.templating import format_number
@@ -74,7 +75,10 @@ def suggest_agency():
 
 @bp.route("/solicitations/<number>")
 def detail(number: str):
-    return _render_detail(load_visible(number), QuestionForm())
+    # No CSRF token for a visitor who is not signed in (no form is theirs to send): the page stays
+    # one copy for every visitor (app.core.http_cache) and no session is made.
+    form = QuestionForm() if current_user.is_authenticated else QuestionForm(meta={"csrf": False})
+    return _render_detail(load_visible(number), form)
 
 
 def _render_detail(solicitation: Solicitation, question_form: QuestionForm, status: int = 200):
@@ -89,7 +93,7 @@ def _render_detail(solicitation: Solicitation, question_form: QuestionForm, stat
     recommendation, contracts = _award(solicitation)
     return render_template(
         "solicitations/detail.html", s=solicitation, volume=services.estimated_volume(solicitation),
-        question_form=question_form, action_form=ActionForm(), following=following,
+        question_form=question_form, following=following,
         pending_addenda={a.id for a in pending}, is_vendor=vendor, has_bid=has_bid,
         recommendation=recommendation, contracts=contracts,
     ), status
@@ -122,8 +126,7 @@ def calendar(number: str):
 def pdf(number: str):
     solicitation = load_visible(number)
     body = render_solicitation_pdf(solicitation, services.estimated_volume(solicitation))
-    return Response(body, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{number}.pdf"'})
+    return send_cached(body, mimetype="application/pdf", filename=f"{number}.pdf", scope="public")
 
 
 @bp.route("/solicitations/<number>/documents/<int:document_id>")
@@ -132,7 +135,7 @@ def document(number: str, document_id: int):
     doc = get_or_404(SolicitationDocument, document_id)
     if doc.solicitation_id != solicitation.id:
         abort(404)
-    return send_verified(doc, content_type=doc.content_type)
+    return send_verified(doc, content_type=doc.content_type, scope="public")
 
 
 @bp.route("/solicitations/<number>/questions", methods=["POST"])

@@ -94,19 +94,24 @@ class Queue:
     today: date | None = None
 
 
-def _urls(s: Solicitation) -> dict[str, str]:
-    return {
-        "manage": url_for("solicitations.manage", solicitation_id=s.id),
-        "edit": url_for("solicitations.edit", solicitation_id=s.id),
-        "questions": url_for("solicitations.manage", solicitation_id=s.id, _anchor="questions"),
-        "bids": url_for("bids.staff_bids", solicitation_id=s.id),
-        "evaluation": url_for("evaluation.overview", solicitation_id=s.id),
-        "award": url_for("awards.staff_award", solicitation_id=s.id),
-    }
+_PAGES = {"manage": ("solicitations.manage", {}), "edit": ("solicitations.edit", {}),
+          "questions": ("solicitations.manage", {"_anchor": "questions"}), "bids": ("bids.staff_bids", {}),
+          "evaluation": ("evaluation.overview", {}), "award": ("awards.staff_award", {})}
+
+
+class _StaffPages:
+    """A solicitation's staff pages by name, each built when asked for (a step links to one)."""
+
+    def __init__(self, s: Solicitation):
+        self.id = s.id
+
+    def __getitem__(self, page: str) -> str:
+        endpoint, extra = _PAGES[page]
+        return url_for(endpoint, solicitation_id=self.id, **extra)
 
 
 def next_step(s: Solicitation, f: Facts, now: datetime, tz: str) -> Step:
-    u = _urls(s)
+    u = _StaffPages(s)
     if s.status == S.DRAFT:
         return Step("Revise the returned draft and submit it again", u["edit"]) if s.return_note \
             else Step("Submit for approval", u["manage"])

@@ -15,10 +15,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, exists, func, or_, select
+from sqlalchemy import case, distinct, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from app.accounts.models import AgencyType, User
+from app.accounts.models import AgencyType, Organization, User
 from app.compliance.rulebook import load_rulebook
 from app.contracts.models import (
     ComplianceCheck,
@@ -42,6 +42,7 @@ CONTRACTS_SHOWN = 50
 CHECKS_SHOWN = 25
 NEW_CONTRACTS_SHOWN = 5
 REGISTERED_SHOWN = 25
+SPEND_SHOWN = 25
 CENTS = Decimal("0.01")
 USABLE = (Eligibility.ALLOWED, Eligibility.NEEDS_ACTION)
 VERDICT_LABELS = {"allowed": "Allowed", "needs_action": "Needs action", "not_allowed": "Not allowed"}
@@ -98,26 +99,36 @@ def load_joined(user: User) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- spend this fiscal year
 @dataclass(frozen=True)
 class ContractSpend:
-    contract: Contract
+    number: str
+    title: str
+    vendor: str
     purchases: int
     amount: Decimal
     above_price: int  # purchases with an item priced above the contract's list
 
 
 def load_spend(user: User) -> dict[str, Any]:
+    """The SPEND_SHOWN contracts the agency spent most on this fiscal year, and the year's totals
+    over every contract (an agency may buy off thousands)."""
     agency = user.organization
     year = fiscal_year(agency_today(agency))
-    totals = (select(Purchase.contract_id, func.count().label("purchases"), func.sum(Purchase.amount).label("amount"),
-                     func.sum(case((Purchase.above_contract_price.is_(True), 1), else_=0)).label("above_price"))
-              .where(Purchase.agency_id == agency.id, Purchase.ordered_on >= year.start, Purchase.ordered_on <= year.end)
-              .group_by(Purchase.contract_id).subquery())
+    this_year = (Purchase.agency_id == agency.id, Purchase.ordered_on >= year.start, Purchase.ordered_on <= year.end)
+    amount = func.sum(Purchase.amount)
+    top = (select(Purchase.contract_id, func.count().label("purchases"), amount.label("amount"),
+                  func.sum(case((Purchase.above_contract_price.is_(True), 1), else_=0)).label("above_price"))
+           .where(*this_year).group_by(Purchase.contract_id).order_by(amount.desc(), Purchase.contract_id)
+           .limit(SPEND_SHOWN).subquery())
     rows = db.session.execute(
-        select(Contract, totals.c.purchases, totals.c.amount, totals.c.above_price)
-        .join(totals, totals.c.contract_id == Contract.id)
-        .options(joinedload(Contract.vendor)).order_by(totals.c.amount.desc(), Contract.id)).all()
-    spends = [ContractSpend(row.Contract, row.purchases, money(row.amount), row.above_price or 0) for row in rows]
-    return {"year": year, "spends": spends, "total_amount": sum((s.amount for s in spends), Decimal(0)),
-            "total_purchases": sum(s.purchases for s in spends)}
+        select(Contract.number, Contract.title, Organization.name.label("vendor"), top.c.purchases, top.c.amount,
+               top.c.above_price)
+        .join(top, top.c.contract_id == Contract.id).join(Organization, Organization.id == Contract.vendor_id)
+        .order_by(top.c.amount.desc(), Contract.id)).all()
+    totals = db.session.execute(select(func.count(), amount, func.count(distinct(Purchase.contract_id)))
+                                .where(*this_year)).one()
+    spends = [ContractSpend(row.number, row.title, row.vendor, row.purchases, money(row.amount), row.above_price or 0)
+              for row in rows]
+    return {"year": year, "spends": spends, "total_purchases": totals[0], "total_amount": money(totals[1]),
+            "contracts": totals[2]}
 
 
 # ----------------------------------------------------------------------------- checks to run again
@@ -193,27 +204,28 @@ class RegisteredContract:
 
 def load_registered(user: User) -> dict[str, Any]:
     """The contracts the registrar's organization registered, newest first, each with how many
-    agencies joined it and what they have reported buying (all time)."""
-    mine = (select(Contract.id).join(User, Contract.registered_by_id == User.id)
-            .where(Contract.source == ContractSource.REGISTRANT, User.organization_id == user.organization_id))
+    agencies joined it and what they have reported buying (all time: the contracts' running
+    totals, so a registrar of thousands of contracts does not sum millions of purchases)."""
+    registrant = User.organization_id == user.organization_id
+    mine = select(Contract.id).join(User, Contract.registered_by_id == User.id).where(
+        Contract.source == ContractSource.REGISTRANT, registrant)
     participations = (select(func.count()).where(Participation.contract_id == Contract.id,
                                                  Participation.status == ParticipationStatus.ACTIVE)
                       .correlate(Contract).scalar_subquery())
-    purchases = select(func.count()).where(Purchase.contract_id == Contract.id).correlate(Contract).scalar_subquery()
-    spend = (select(func.coalesce(func.sum(Purchase.amount), 0)).where(Purchase.contract_id == Contract.id)
-             .correlate(Contract).scalar_subquery())
     rows = db.session.execute(
-        select(Contract, participations.label("participations"), purchases.label("purchases"), spend.label("spend"))
-        .where(Contract.id.in_(mine)).options(joinedload(Contract.vendor))
+        select(Contract, participations.label("participations")).join(User, Contract.registered_by_id == User.id)
+        .where(Contract.source == ContractSource.REGISTRANT, registrant).options(joinedload(Contract.vendor))
         .order_by(Contract.created_at.desc(), Contract.id.desc()).limit(REGISTERED_SHOWN)).all()
-    totals = db.session.execute(select(
-        select(func.count()).where(Contract.id.in_(mine)).scalar_subquery().label("contracts"),
-        select(func.count()).where(Participation.contract_id.in_(mine),
-                                   Participation.status == ParticipationStatus.ACTIVE).scalar_subquery().label("joined"),
-        select(func.coalesce(func.sum(Purchase.amount), 0)).where(Purchase.contract_id.in_(mine))
-        .scalar_subquery().label("spend"))).one()
-    return {"rows": [RegisteredContract(r.Contract, r.participations, r.purchases, money(r.spend)) for r in rows],
-            "total": totals.contracts, "total_participations": totals.joined, "total_spend": money(totals.spend)}
+    totals = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(Contract.reported_spend), 0),
+               select(func.count()).where(Participation.contract_id.in_(mine),
+                                          Participation.status == ParticipationStatus.ACTIVE)
+               .scalar_subquery())
+        .join(User, Contract.registered_by_id == User.id)
+        .where(Contract.source == ContractSource.REGISTRANT, registrant)).one()
+    return {"rows": [RegisteredContract(r.Contract, r.participations, r.Contract.reported_purchases,
+                                        money(r.Contract.reported_spend)) for r in rows],
+            "total": totals[0], "total_participations": totals[2], "total_spend": money(totals[1])}
 
 
 SECTIONS: list[Section] = [

@@ -226,6 +226,33 @@ def test_spend_by_agency_and_remaining_ceiling_on_the_contract_page(app, client,
     assert "Over the ceiling by $150.00" in _text(client.get(f"/contracts/{coop.number}"))
 
 
+def test_the_lead_agency_sees_the_agencies_that_spent_most_when_there_are_many(app, client, coop, joined, vendor,
+                                                                                 monkeypatch):
+    """A national contract has thousands of buyers: the page lists those that spent most
+    (SPEND_ROWS_SHOWN) and says how many more there are; the totals count every purchase."""
+    monkeypatch.setattr("app.contracts.purchases.SPEND_ROWS_SHOWN", 1)
+    texas, ohio = joined("TX"), joined("OH")
+    sign_in(client, texas.buyer)
+    client.submit(f"/contracts/{coop.number}/purchases", _form(coop, "TX-1", "400.00"))
+    sign_in(client, ohio.buyer)
+    client.submit(f"/contracts/{coop.number}/purchases", _form(coop, "OH-1", "250.00"))
+    client.submit(f"/contracts/{coop.number}/purchases", _form(coop, "OH-2", "300.00"))
+    with app.app_context():
+        from app.accounts.models import Organization
+
+        texas_name, ohio_name = (db.session.get(Organization, i).name for i in (texas.id, ohio.id))
+    sign_in(client, coop.lead.officer)
+    page = _text(client.get(f"/contracts/{coop.number}"))
+    assert "$950.00 in 3 purchases" in page
+    assert re.search(rf"{ohio_name}</td><td>2</td><td>\$550.00</td>", page)
+    assert f"{texas_name}</td><td>1</td>" not in page  # (it is among the participating agencies)
+    assert "The 1 agency that spent most of 2." in page
+    sign_in(client, texas.buyer)  # its own line, whatever the others spent
+    page = _text(client.get(f"/contracts/{coop.number}"))
+    assert re.search(rf"{texas_name}</td><td>1</td><td>\$400.00</td>", page) and f"{ohio_name}</td>" not in page
+    assert "spent most" not in page
+
+
 def test_only_a_joined_agency_records_and_sees_its_own_purchases(app, client, coop, joined, make_agency, vendor):
     texas, ohio = joined("TX"), joined("OH")
     stranger = make_agency("TX")
@@ -250,3 +277,38 @@ def test_only_a_joined_agency_records_and_sees_its_own_purchases(app, client, co
     assert "Record a purchase" not in _text(client.get(url))
     assert client.submit(url, _form(coop, "OH-9", "10")).status_code == 403
     assert list(_purchases(app)) == ["TX-SECRET-1"]
+
+
+def _totals(app, number: str) -> tuple[int, Decimal]:
+    from app.contracts.models import Contract
+
+    with app.app_context():
+        contract = db.session.scalar(db.select(Contract).where(Contract.number == number))
+        return contract.reported_purchases, contract.reported_spend
+
+
+def test_the_contract_keeps_running_totals_of_the_purchases_reported(app, client, coop, joined, vendor):
+    """What a registrar's dashboard sums over thousands of contracts: kept with each purchase (the
+    form and the upload), a refused one not counted, and equal to a recount from the rows."""
+    from app.contracts.purchases import recount_spend
+
+    texas, ohio = joined("TX"), joined("OH")
+    assert _totals(app, coop.number) == (0, D("0"))
+    sign_in(client, texas.buyer)
+    client.submit(f"/contracts/{coop.number}/purchases", _form(coop, "TX-1", "400.00"))
+    client.submit(f"/contracts/{coop.number}/purchases", _form(coop, "TX-1", "400.00"))  # refused: the same PO
+    sign_in(client, ohio.buyer)
+    client.submit(f"/contracts/{coop.number}/purchases", _form(coop, "OH-1", "100.50"))
+    template = client.get(f"/contracts/{coop.number}/purchases/template.csv").data  # one purchase of $12.00
+    client.submit(f"/contracts/{coop.number}/purchases/upload", {"file": (io.BytesIO(template), "t.csv")},
+                  content_type="multipart/form-data")
+    assert len(_purchases(app)) == 3
+    expected = (3, sum((amount for amount, _, _ in _purchases(app).values()), D("0")))
+    assert _totals(app, coop.number) == expected
+    with app.app_context():
+        from app.contracts.models import Contract
+
+        db.session.execute(db.update(Contract).values(reported_purchases=0, reported_spend=0))
+        assert recount_spend() == 1
+        db.session.commit()
+    assert _totals(app, coop.number) == expected

@@ -180,6 +180,33 @@ def test_an_agency_that_joined_nothing_is_shown_where_to_start(app, client, worl
     assert "No purchase reported this fiscal year" in section(html, "participant-spend")
 
 
+def test_the_spend_lists_the_contracts_with_the_most_spend_and_totals_every_purchase(app, client, world,
+                                                                                     monkeypatch):
+    """An agency buying off thousands of contracts gets a page, not a list of thousands: the
+    contracts it spent most on (SPEND_SHOWN of them), and the year's totals over all of them."""
+    from app.accounts.models import User
+    from app.contracts import purchases
+    from app.contracts.models import Contract
+    from app.contracts.participation import agency_today
+
+    monkeypatch.setattr("app.workspaces.participant.SPEND_SHOWN", 3)
+    add_contracts(app, world, 5)
+    with app.test_request_context():
+        buyer = db.session.get(User, world.district.buyer.id)
+        big = db.session.scalar(db.select(Contract).where(Contract.number == world.joined[2]))
+        purchases.record_purchase(buyer, big, po_number="PO-BIG", ordered_on=agency_today(buyer.organization),
+                                  amount=Decimal("1000.00"), items=[])
+        db.session.commit()
+    sign_in(client, world.district.buyer)
+    spend = section(client.get("/dashboard").get_data(as_text=True), "participant-spend")
+    assert _rows(spend) == 3
+    assert spend.index(world.joined[2]) < min(spend.index(n) for n in world.joined if n != world.joined[2] and n in spend)
+    assert "$1,350.50" in spend  # the biggest first
+    assert "$2,752.50" in spend  # 5 × 350.50 + 1,000.00: every purchase of the year
+    assert "Total, fiscal year" in spend and ">11<" in spend  # 5 × 2 + 1 purchases
+    assert "the 3 contracts with the most spend of 5" in spend
+
+
 def test_the_dashboards_make_the_same_number_of_queries_for_2_or_10_rows(app, client, world):
     people = (world.district.buyer, world.district.admin, world.coop.admin)
 
