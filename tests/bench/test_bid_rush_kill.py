@@ -14,6 +14,9 @@ import requests
 
 from tests.bench.test_bid_rush_classification import NUMBER, FakeResponse
 
+# Under pytest-xdist (make test) the timing tests take turns on one worker.
+pytestmark = pytest.mark.xdist_group("timing")
+
 MASTER = """
 import subprocess, sys, time
 children = [subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) for _ in range(3)]

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 import requests
 from sqlalchemy import select, update
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -24,6 +25,9 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from app.core import clock
 from app.extensions import db
 from tests.bids.conftest import make_pdf
+
+# Under pytest-xdist (make test) the timing tests take turns on one worker.
+pytestmark = pytest.mark.xdist_group("timing")
 
 VENDORS = 30
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')

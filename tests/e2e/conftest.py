@@ -98,7 +98,9 @@ def _missing_prerequisite() -> str | None:
     return None
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):  # noqa: ANN001
+    _group_by_server(items)
     missing = _missing_prerequisite()
     if missing is None:
         return
@@ -108,6 +110,19 @@ def pytest_collection_modifyitems(config, items):  # noqa: ANN001
     for item in items:
         if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
             item.add_marker(skip)
+
+
+def _group_by_server(items) -> None:  # noqa: ANN001
+    """Under pytest-xdist (make test), the tests of one server (one clock hour, or the demo) form one
+    xdist group: one worker makes that server once and runs them in turn, as a lone pytest does,
+    while the other servers' tests run on other workers. (tryfirst: the marks must be there before
+    xdist reads them to name the groups.)"""
+    here = Path(__file__).parent
+    for item in items:
+        served = getattr(getattr(item, "callspec", None), "params", {}).get("served")
+        if served is not None and Path(str(item.fspath)).is_relative_to(here):
+            hour, data = served if isinstance(served, tuple) else (served, WORLD)
+            item.add_marker(pytest.mark.xdist_group(f"e2e-{data}-{hour}"))
 
 
 @functools.cache
@@ -203,7 +218,9 @@ def served(request, tmp_path_factory):
     database = os.environ.get("DATABASE_URL")
     pg_name = None
     if database and database.startswith("postgres"):
-        pg_name = f"{urlsplit(database).path.lstrip('/')}_e2e"[:60]  # one at a time: hours run in turn
+        # One at a time in each pytest process (its servers run in turn); xdist workers each their own.
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        pg_name = f"{urlsplit(database).path.lstrip('/')}_{worker}_e2e"[:63]
         database = _postgres_database(database, pg_name, create=True)
     else:
         database = f"sqlite:///{work / 'e2e.db'}"
