@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app wsgi
 STAMP  := $(VENV)/.installed
 AXE    := tests/e2e/node_modules/axe-core/axe.min.js
 
-.PHONY: run setup test e2e-deps serve scheduler clean
+.PHONY: run setup setup-deps test e2e-deps serve scheduler clean
 
 URL    := http://127.0.0.1:5000
 
@@ -25,6 +25,9 @@ setup: $(STAMP)
 
 test: $(STAMP) e2e-deps
 	$(BIN)/pytest
+
+# What the tests need installed (CI installs it once before its two stages run side by side).
+setup-deps: $(STAMP) e2e-deps
 
 # axe-core for the browser tests (npm); without npm or Chromium those tests are skipped.
 e2e-deps:
