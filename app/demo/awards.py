@@ -64,7 +64,7 @@ def seed_awarded_ifb() -> tuple[int, int]:
         recommendation = awards.recommend_award(
             officer, s, [lowest.key], f"Lowest responsive, responsible bid ({lowest.name}); prices checked "
                                       "against last year's contract.")
-        awards.approve_recommendation(approver, recommendation, board_approved_on=clock.now().date(),
+        awards.approve_recommendation(approver, recommendation, board_approved_on=s.local(clock.now()).date(),
                                       board_reference="School Board regular meeting, consent agenda item 7.3")
         services.change_status(officer, s, SolicitationStatus.INTENT_TO_AWARD)
 

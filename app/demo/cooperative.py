@@ -141,7 +141,7 @@ def _join_and_buy(contract: Contract, admin: User, buyer: User) -> tuple[int, in
         clock.freeze(real_now - timedelta(days=60))
         check = participation.run_check(
             admin, contract, amount=Decimal(120_000), aggregate_12mo=Decimal(120_000), category="goods",
-            date=clock.now().date(), funding=["local"], attestations={"same_or_better_terms": True})
+            date=participation.agency_today(agency), funding=["local"], attestations={"same_or_better_terms": True})
         notes = {
             "board_approval_regular_meeting": "Board of Education regular meeting; notice of intent posted 14 days "
                                               "before; minute 2026-41.",
@@ -168,7 +168,8 @@ def _join_and_buy(contract: Contract, admin: User, buyer: User) -> tuple[int, in
             item_inputs = [purchases.ItemInput(line=line, quantity=Decimal(qty), unit_price=price)
                            for line, qty, price in items]
             amount = sum((i.quantity * i.unit_price for i in item_inputs), Decimal(0)).quantize(purchases.CENTS)
-            purchases.record_purchase(buyer, contract, po_number=po, ordered_on=clock.now().date(), amount=amount,
+            ordered_on = participation.agency_today(buyer.organization)
+            purchases.record_purchase(buyer, contract, po_number=po, ordered_on=ordered_on, amount=amount,
                                       items=item_inputs)
     return 1, len(orders)
 

@@ -3,6 +3,7 @@ role; idempotent; the printed logins work; the audit chain stays intact."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, time, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -10,6 +11,7 @@ from sqlalchemy import func, select
 from app.accounts.models import AgencyType, Organization, User, UserRole
 from app.audit.models import AuditEvent
 from app.audit.services import verify_chain
+from app.core import clock
 from app.core.roles import OrganizationKind, Role
 from app.extensions import db
 from tests.conftest import login
@@ -195,3 +197,17 @@ def test_demo_has_an_opened_ifb_and_an_awarded_contract_made_by_the_real_path(ap
     assert "Keystone Facilities Group" in page and "signed-contract.pdf" in page
     assert client.get(f"/contracts/{number}/documents/{document_id}").data.startswith(b"%PDF")
     assert "3 bids received" in client.get(f"/solicitations/{opened_number}/results").get_data(as_text=True)
+
+
+# UTC hours at which an American agency's date is not the UTC date (02:30: every US zone is still
+# on the previous day; 06:30: only the west), and one where they agree.
+@pytest.mark.parametrize("hour", [time(2, 30), time(6, 30), time(23, 30)], ids=lambda t: t.strftime("%H:%M"))
+def test_the_demo_seeds_at_any_hour_of_the_day(app, runner, hour):
+    """Every date the demo types (order dates, board approvals, compliance checks) is the date in
+    the time zone of the agency that checks it, so seeding works whatever the hour."""
+    today = clock.now().date()
+    with clock.preserved():
+        clock.freeze(datetime.combine(today, hour, tzinfo=timezone.utc))
+        _seed(runner)
+    with app.app_context():
+        assert verify_chain().ok

@@ -236,9 +236,9 @@ def test_jobs_run_in_order_publish_close_deliver(app, runner):
     from app.jobs.runner import JOBS
 
     # Status changes first, then the reminders and the contracts' eligibility by state (after
-    # the awards that made contracts), the day's audit anchor (after the events they recorded),
-    # then the mail they all queued.
+    # the awards that made contracts), the evaluation reports scoring changed, the day's audit
+    # anchor (after the events they recorded), then the mail they all queued.
     assert [job.name for job in JOBS] == ["publish_due_solicitations", "close_due_solicitations",
                                           "finalise_due_awards", "send_contract_expiry_reminders",
-                                          "refresh_contract_eligibility", "anchor_audit_chain",
-                                          "deliver_outbox"]
+                                          "refresh_contract_eligibility", "build_evaluation_reports",
+                                          "anchor_audit_chain", "deliver_outbox"]
